@@ -1,0 +1,185 @@
+"""The ``dataready`` command: demo, interview, score."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup
+from interview_lib.errors import InterviewLibError
+from interview_lib.interview import Interview, TurnOutcome
+from interview_lib.rendering import render_html, render_text
+from interview_lib.settings import Settings
+from interview_lib.simulate import PROFILES, SimulatedCandidate
+
+
+def _setup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--candidate-id", default="you", help="who is being interviewed")
+    parser.add_argument("--cohort", default="default")
+    parser.add_argument("--role", choices=ROLES, default="data-engineer")
+    parser.add_argument("--level", choices=LEVELS, default="mid")
+    parser.add_argument("--cloud", choices=CLOUDS, default="databricks-agnostic")
+    parser.add_argument("--questions", type=int, default=5, help="number of core questions")
+    parser.add_argument("--follow-ups", type=int, default=1, help="max follow-ups per core question")
+    parser.add_argument("--focus", nargs="*", default=[], help="skills to focus on")
+    parser.add_argument("--seed", type=int, default=None, help="random seed for question choice")
+
+
+def _setup(args: argparse.Namespace, candidate_id: str | None = None) -> InterviewSetup:
+    return InterviewSetup(
+        candidate_id=candidate_id or args.candidate_id,
+        cohort=args.cohort,
+        role=args.role,
+        level=args.level,
+        cloud=args.cloud,
+        core_questions=args.questions,
+        max_follow_ups=args.follow_ups,
+        focus_skills=args.focus,
+        seed=args.seed,
+    )
+
+
+def _reasoner(settings: Settings, seed: int | None) -> object:
+    from interview_lib.reasoning import create_reasoner
+
+    return create_reasoner(settings.reasoner, seed=seed or 0)
+
+
+def _print_outcome(outcome: TurnOutcome, out: TextIO) -> None:
+    evaluation = outcome.evaluation
+    if evaluation is None:
+        print(f"   → {outcome.message}", file=out)
+        return
+    if evaluation.status == "scored":
+        print(f"   → score {evaluation.overall:.1f}/10 — {evaluation.rationale}", file=out)
+    else:
+        print(f"   → unscored: {evaluation.reason}", file=out)
+
+
+def _ask(question_text: str, turn_no: int, kind: str, out: TextIO) -> None:
+    marker = "" if kind == "core" else f" [{kind}]"
+    print(f"\nQ{turn_no}{marker}: {question_text}", file=out)
+
+
+def _save_report(interview: Interview, settings: Settings) -> Path:
+    folder = settings.home / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{interview.session.session_id}.html"
+    path.write_text(render_html(interview.report()), encoding="utf-8")
+    return path
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """A simulated candidate takes a full interview offline; the report prints."""
+    started = time.perf_counter()
+    candidate = SimulatedCandidate(args.candidate, seed=args.seed or 0)
+    interview = Interview.start(_setup(args, candidate.name), _reasoner(settings, args.seed))  # type: ignore[arg-type]
+    out = sys.stdout
+    print(f"DataReady demo: {candidate.name} interviews for {args.role} ({args.level}), offline.", file=out)
+    while (question := interview.current_question) is not None:
+        turn = interview.session.turns[-1]
+        _ask(question.text, turn.turn_no, question.follow_up_type or "core", out)
+        answer = candidate.answer(question)
+        print(f"A: {answer}", file=out)
+        _print_outcome(interview.answer(answer), out)
+    report = interview.end()
+    print("\n" + render_text(report), file=out)
+    path = _save_report(interview, settings)
+    print(f"\nHTML report: {path}\nDemo finished in {time.perf_counter() - started:.1f} s.", file=out)
+    return 0
+
+
+def cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
+    """An interactive interview: type one answer per line; :skip, :pause, :resume, :end."""
+    interview = Interview.start(_setup(args), _reasoner(settings, args.seed))  # type: ignore[arg-type]
+    out = sys.stdout
+    print("Type your answer on one line. Commands: :skip  :pause  :resume  :end", file=out)
+    while (question := interview.current_question) is not None:
+        turn = interview.session.turns[-1]
+        if interview.state.value != "PAUSED":
+            _ask(question.text, turn.turn_no, question.follow_up_type or "core", out)
+        line = sys.stdin.readline()
+        if not line:
+            break
+        command = line.strip()
+        if command == ":end":
+            break
+        if command == ":pause":
+            interview.pause()
+            print("(paused — type :resume)", file=out)
+        elif command == ":resume":
+            interview.resume()
+        elif command == ":skip":
+            _print_outcome(interview.skip(), out)
+        else:
+            _print_outcome(interview.answer(command), out)
+    report = interview.end()
+    print("\n" + render_text(report), file=out)
+    print(f"\nHTML report: {_save_report(interview, settings)}", file=out)
+    return 0
+
+
+def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    """Score a JSONL file of answers; bad lines are reported and skipped."""
+    from interview_lib.batch_scoring import AnswerLine, BadLine, read_lines, score_items
+    from interview_lib.reasoning.rubric import RubricReasoner
+
+    good: list[AnswerLine] = []
+    bad = 0
+    with open(args.input, encoding="utf-8") as handle:
+        for line_no, item in read_lines(handle):
+            if isinstance(item, BadLine):
+                bad += 1
+                print(f"{args.input}:{line_no}: skipped: {item.error}", file=sys.stderr)
+            else:
+                good.append(item)
+    started = time.perf_counter()
+    with open(args.output, "w", encoding="utf-8") as out:
+        for row in score_items(RubricReasoner(), good):
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elapsed = time.perf_counter() - started
+    print(
+        f"scored {len(good)} answers in {elapsed:.1f} s → {args.output}; {bad} bad line(s) skipped",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="dataready", description="Mock interviews for data engineers.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="a simulated candidate takes a full interview offline")
+    _setup_arguments(demo)
+    demo.add_argument("--candidate", choices=PROFILES, default="strong", help="simulated candidate profile")
+    demo.set_defaults(handler=cmd_demo)
+
+    interview = commands.add_parser("interview", help="take an interview, answering on stdin")
+    _setup_arguments(interview)
+    interview.set_defaults(handler=cmd_interview)
+
+    score = commands.add_parser("score", help="score a JSONL file of answers")
+    score.add_argument("--input", required=True, help='JSONL lines {"id", "question", "answer", "skill"?}')
+    score.add_argument("--output", required=True, help="where to write one JSON result per line")
+    score.set_defaults(handler=cmd_score)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``dataready`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args, Settings()))
+    except InterviewLibError as exc:
+        print(f"dataready: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,288 @@
+"""The orchestrator: drives one session through the state machine using the injected ports."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from interview_lib.bank import QuestionBank, load_bank
+from interview_lib.domain import dedup, planning, scoring
+from interview_lib.domain.models import (
+    Decision,
+    Evaluation,
+    InterviewSession,
+    InterviewSetup,
+    Question,
+    Transcript,
+    Turn,
+)
+from interview_lib.domain.report import SessionReport, build_report
+from interview_lib.domain.states import InterviewState, transition
+from interview_lib.errors import InterviewLibError
+from interview_lib.reasoning.base import QuestionRequest, Reasoner
+from interview_lib.store.recorder import NullRecorder, Recorder
+
+S = InterviewState
+Clock = Callable[[], datetime]
+GENERATION_ATTEMPTS = 3
+
+
+def utc_now() -> datetime:
+    """The current UTC time (the default clock)."""
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """What the candidate sees after answering or skipping."""
+
+    turn: Turn
+    evaluation: Evaluation | None
+    decision: Decision | None
+    next_question: Question | None
+    message: str
+
+
+class Interview:
+    """One interview session. Create it with :meth:`start`; then answer, skip, pause, resume, end."""
+
+    def __init__(
+        self,
+        session: InterviewSession,
+        reasoner: Reasoner,
+        *,
+        bank: QuestionBank | None = None,
+        recorder: Recorder | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.session = session
+        self.reasoner = reasoner
+        self.bank = bank or load_bank()
+        self.recorder: Recorder = recorder or NullRecorder()
+        self._clock = clock
+        seed = session.setup.seed if session.setup.seed is not None else uuid.UUID(session.session_id).int
+        self._rng = random.Random(seed + len(session.turns))
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+    @classmethod
+    def start(
+        cls,
+        setup: InterviewSetup,
+        reasoner: Reasoner,
+        *,
+        bank: QuestionBank | None = None,
+        recorder: Recorder | None = None,
+        clock: Clock = utc_now,
+        session_id: str | None = None,
+        backends: dict[str, str] | None = None,
+    ) -> Interview:
+        """Create a session and ask its first question."""
+        session = InterviewSession(
+            session_id=session_id or str(uuid.uuid4()),
+            setup=setup,
+            difficulty=planning.starting_difficulty(setup),
+            backends={"reasoner": f"{reasoner.name}:{reasoner.version}", **(backends or {})},
+            created_at=clock(),
+        )
+        interview = cls(session, reasoner, bank=bank, recorder=recorder, clock=clock)
+        interview._go(S.READY)
+        interview._ask_next_core()
+        return interview
+
+    @property
+    def state(self) -> InterviewState:
+        """The session's current state."""
+        return self.session.state
+
+    @property
+    def current_question(self) -> Question | None:
+        """The question waiting for an answer, if any."""
+        turn = self.session.current_turn
+        if self.state in (S.LISTENING, S.ASKING) and turn is not None and not turn.finished:
+            return turn.question
+        if self.state is S.PAUSED and turn is not None and not turn.finished:
+            return turn.question
+        return None
+
+    def answer(self, text: str) -> TurnOutcome:
+        """Answer the current question with typed or already transcribed text."""
+        return self.answer_transcript(Transcript(text=text))
+
+    def answer_transcript(self, transcript: Transcript) -> TurnOutcome:
+        """Answer the current question with a transcript (from text or speech)."""
+        turn = self._open_turn()
+        self._go(S.PROCESSING)
+        if not transcript.text.strip():
+            self._go(S.LISTENING)
+            return TurnOutcome(turn, None, None, turn.question, "No answer heard: answer again, or skip.")
+        turn.transcript = transcript
+        turn.answered_at = self._clock()
+        self._go(S.EVALUATING)
+        evaluation = self._evaluate(turn.question, transcript)
+        turn.evaluation = evaluation
+        return self._decide(turn, evaluation)
+
+    def skip(self) -> TurnOutcome:
+        """Skip the current question; nothing is scored."""
+        turn = self._open_turn()
+        turn.skipped = True
+        return self._decide(turn, None)
+
+    def pause(self) -> None:
+        """Pause; :meth:`resume` returns to the same state."""
+        self._go(S.PAUSED)
+
+    def resume(self) -> None:
+        """Return from PAUSED (or retry from ERROR) to where the session was."""
+        if self.session.return_to is None:
+            raise InterviewLibError(f"nothing to resume: the session is {self.state.value}")
+        self._go(self.session.return_to)
+
+    def end(self) -> SessionReport:
+        """Stop asking (early or after the last question) and build the report."""
+        if self.state is S.PAUSED:
+            self.resume()
+        if self.state in (S.ASKING, S.LISTENING, S.DECIDING):
+            self._drop_unanswered_turn()
+            self._go(S.COMPLETE)
+        return self._finish()
+
+    def cancel(self) -> None:
+        """Abandon the session; what was recorded stays recorded."""
+        self._go(S.CANCELLED)
+
+    def report(self) -> SessionReport:
+        """The report as it stands now (also mid-interview)."""
+        return build_report(self.session)
+
+    # -- steps ---------------------------------------------------------------------------------------
+    def _go(self, target: InterviewState) -> None:
+        return_to, record = transition(self.state, target, return_to=self.session.return_to, at=self._clock())
+        self.session.state = target
+        self.session.return_to = return_to
+        self.session.transitions.append(record)
+        self.recorder.transitioned(self.session, record)
+
+    def _open_turn(self) -> Turn:
+        turn = self.session.current_turn
+        if self.state is not S.LISTENING or turn is None or turn.finished:
+            raise InterviewLibError(f"no question is waiting for an answer (state {self.state.value})")
+        return turn
+
+    def _evaluate(self, question: Question, transcript: Transcript) -> Evaluation:
+        failure = ""
+        for _ in range(2):
+            try:
+                return self.reasoner.evaluate(question, transcript)
+            except InterviewLibError as exc:  # a backend failed: go to ERROR, then retry the step once
+                failure = str(exc)
+                self._go(S.ERROR)
+                self._go(S.EVALUATING)
+        self.session.notes.append(f"scorer failed twice, answer left unscored: {failure}")
+        return Evaluation(
+            status="unscored",
+            reason=f"the scorer failed: {failure}",
+            scorer=self.reasoner.name,
+            scorer_version=self.reasoner.version,
+        )
+
+    def _decide(self, turn: Turn, evaluation: Evaluation | None) -> TurnOutcome:
+        self._go(S.DECIDING)
+        decision = scoring.decide(self.session, evaluation)
+        turn.decision = decision
+        self.session.difficulty = decision.next_difficulty
+        self.recorder.turn_finished(self.session, turn)
+        next_question = None
+        if decision.action == "follow_up" and evaluation is not None and decision.follow_up_type is not None:
+            next_question = self._ask_follow_up(turn, evaluation, decision)
+        if next_question is None and decision.action != "end":
+            next_question = self._ask_next_core()
+        if next_question is None and self.state is S.DECIDING:
+            self._go(S.COMPLETE)
+        message = decision.reason if next_question else "The interview is complete: call end() for the report."
+        return TurnOutcome(turn, evaluation, decision, next_question, message)
+
+    def _ask(self, question: Question) -> Question:
+        self._go(S.ASKING)
+        self.session.turns.append(Turn(turn_no=len(self.session.turns) + 1, question=question, asked_at=self._clock()))
+        self.session.asked_question_hashes.append(dedup.question_hash(question.text))
+        self._go(S.LISTENING)
+        return question
+
+    def _is_repeat(self, text: str) -> bool:
+        asked_texts = [t.question.text for t in self.session.turns]
+        return dedup.is_repeat(text, self.session.asked_question_hashes, asked_texts)
+
+    def _ask_follow_up(self, turn: Turn, evaluation: Evaluation, decision: Decision) -> Question | None:
+        kind = decision.follow_up_type
+        assert kind is not None
+        candidates = [
+            self.reasoner.follow_up(turn.question, turn.transcript or Transcript(text=""), evaluation, kind),
+            self.bank.follow_up(turn.question, kind, evaluation.missing_points),
+            planning.generic_follow_up(turn.question, kind, evaluation.missing_points),
+        ]
+        for question in candidates:
+            if question is not None and not self._is_repeat(question.text):
+                return self._ask(question)
+        return None
+
+    def _ask_next_core(self) -> Question | None:
+        if len(self.session.core_turns) >= self.session.setup.core_questions:
+            return None
+        question = self._generate_core() or self._fallback_core()
+        if question is None:
+            self.session.notes.append("the question bank ran out of unasked questions: the interview ended early")
+            return None
+        return self._ask(question)
+
+    def _next_skill(self) -> str:
+        asked = [t.question.skill for t in self.session.core_turns]
+        return planning.choose_skill(self.session.setup, self.bank.skills, asked, self._rng.random())
+
+    def _generate_core(self) -> Question | None:
+        skill = self._next_skill()
+        asked = tuple(t.question.text for t in self.session.turns)
+        for attempt in range(1, GENERATION_ATTEMPTS + 1):  # layers 1 and 2: context, then hash/similarity
+            request = QuestionRequest(self.session.setup, skill, self.session.difficulty, asked, attempt)
+            question = self.reasoner.next_question(request)
+            if question is not None and not self._is_repeat(question.text):
+                return question
+        return None
+
+    def _fallback_core(self) -> Question | None:
+        setup = self.session.setup
+        preferred = self._next_skill()
+        for skill in [
+            preferred,
+            *(s for s in self.bank.skills if s != preferred),
+        ]:  # layer 3: the bank's pool
+            question = self.bank.pick(
+                skill=skill,
+                difficulty=self.session.difficulty,
+                level=setup.level,
+                cloud=setup.cloud,
+                is_excluded=self._is_repeat,
+                rng=self._rng,
+            )
+            if question is not None:
+                return question.model_copy(update={"source": "fallback"})
+        return None
+
+    def _drop_unanswered_turn(self) -> None:
+        turn = self.session.current_turn
+        if turn is not None and not turn.finished and turn.transcript is None:
+            self.session.turns.pop()
+            self.session.asked_question_hashes.pop()
+
+    def _finish(self) -> SessionReport:
+        if self.state is not S.COMPLETE:
+            raise InterviewLibError(f"cannot build the final report from {self.state.value}")
+        self._go(S.GENERATING_REPORT)
+        self.session.finished_at = self._clock()
+        self._go(S.FINISHED)
+        report = build_report(self.session)
+        self.recorder.session_finished(self.session, report)
+        return report

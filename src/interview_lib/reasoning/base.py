@@ -1,0 +1,41 @@
+"""The ``Reasoner`` port: what the interview needs from whoever asks and judges questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from interview_lib.domain.models import Evaluation, FollowUpType, InterviewSetup, Question, Transcript
+
+
+@dataclass(frozen=True)
+class QuestionRequest:
+    """Everything a question generator is told (asked questions are dedup layer 1)."""
+
+    setup: InterviewSetup
+    skill: str
+    difficulty: int
+    asked: tuple[str, ...] = field(default_factory=tuple)
+    attempt: int = 1
+
+
+@runtime_checkable
+class Reasoner(Protocol):
+    """Asks questions, follows up and scores answers."""
+
+    name: str
+    version: str
+
+    def next_question(self, request: QuestionRequest) -> Question | None:
+        """A new core question for ``request``; ``None`` when it has nothing to offer."""
+        ...
+
+    def follow_up(
+        self, question: Question, transcript: Transcript, evaluation: Evaluation, kind: FollowUpType
+    ) -> Question | None:
+        """A follow-up of ``kind`` to a weak answer; ``None`` when it has none."""
+        ...
+
+    def evaluate(self, question: Question, transcript: Transcript) -> Evaluation:
+        """Score one answer, or say ``unscored`` with a reason. Never raises for bad answers."""
+        ...

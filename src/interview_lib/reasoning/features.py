@@ -1,0 +1,336 @@
+"""Pure text features the offline scorer relies on: sentences, fillers, hedges, lists, injections."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)?")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_MAX_SENTENCE_WORDS = 40
+
+FILLERS: Final = ("um", "uh", "erm", "er", "uhm", "umm", "hmm", "mm", "ah", "like", "you know", "i mean")
+_FILLER_RE = re.compile(
+    r"\b(?:u+m+|u+h+|e+r+m*|h+m+|ah+|mm+)\b[,.]?\s*|\byou know\b,?\s*|(?<=[,.]\s)like,\s*|^like,\s*",
+    re.IGNORECASE,
+)
+_COUNTED_FILLER_RE = re.compile(r"\b(?:u+m+|u+h+|e+r+m+|er|h+m+|mm+|ah+|you know|i mean)\b|\blike,", re.IGNORECASE)
+
+FUNCTION_WORDS: Final = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "so",
+        "because",
+        "if",
+        "then",
+        "than",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "into",
+        "over",
+        "under",
+        "about",
+        "as",
+        "not",
+        "no",
+        "we",
+        "i",
+        "you",
+        "they",
+        "he",
+        "she",
+        "our",
+        "my",
+        "your",
+        "their",
+        "them",
+        "us",
+        "me",
+        "when",
+        "where",
+        "while",
+        "how",
+        "what",
+        "why",
+        "there",
+        "here",
+        "also",
+        "just",
+        "only",
+        "very",
+        "more",
+        "most",
+        "less",
+        "all",
+        "any",
+        "each",
+        "every",
+        "both",
+        "either",
+        "neither",
+        "some",
+        "such",
+        "same",
+        "other",
+    ]
+)
+
+HEDGES: Final = (
+    "i think",
+    "i guess",
+    "maybe",
+    "probably",
+    "perhaps",
+    "i'm not sure",
+    "im not sure",
+    "not sure",
+    "i believe",
+    "kind of",
+    "sort of",
+    "might be",
+    "i suppose",
+    "not 100%",
+    "if i remember",
+    "i'm not certain",
+    "i don't really know",
+    "no idea",
+    "i don't know",
+    "i dont know",
+    "i am not sure",
+    "possibly",
+)
+_DONT_KNOW = re.compile(
+    r"\b(i (do not|don't|dont) (really )?know|no idea|not sure|never (used|worked with|heard)|can't remember|"
+    r"cannot remember|don't remember|pass on this)\b",
+    re.IGNORECASE,
+)
+_EXPERIENCE = re.compile(
+    r"\b(in my (last|previous|current) (job|role|team|project|company)|at my (last|previous|current)|"
+    r"we (had|built|used|moved|migrated|ran|saw|found|noticed|fixed|set|added|switched|cut|reduced|hit|"
+    r"changed|introduced|rolled|designed|wrote|implemented|decided|replaced)|"
+    r"i (built|used|led|fixed|migrated|designed|wrote|implemented|debugged|tuned|reduced|set up|owned|"
+    r"introduced|noticed|found|worked|ran|added|changed|deployed|decided|replaced|handled)|"
+    r"in production|on[- ]call|our (team|pipeline|platform|cluster|job|jobs|tables?|warehouse)|"
+    r"one time|last year|a project where)\b",
+    re.IGNORECASE,
+)
+_EXAMPLE = re.compile(r"\b(for example|for instance|e\.g\.|such as|say we|imagine|let's say|like when)\b", re.I)
+_NUMBER_WITH_UNIT = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s?(?:%|x\b|tb|gb|mb|kb|ms|s\b|sec|seconds|minutes?|mins?|hours?|days?|rows|"
+    r"million|billion|k\b|nodes|executors|cores|partitions|files|times|percent)",
+    re.IGNORECASE,
+)
+_REASONING = re.compile(
+    r"\b(because|so that|which means|that means|therefore|otherwise|instead|whereas|however|the trade-?off|"
+    r"trade-?offs?|depends on|the downside|the upside|at the cost of|in exchange|unless|as long as|since|"
+    r"the reason|this avoids|this prevents|to avoid|to prevent|compared to|rather than|but)\b",
+    re.IGNORECASE,
+)
+_ABSOLUTE = re.compile(
+    r"\b(always|never|guaranteed?|guarantees|impossible|completely|entirely|automatically|forever|"
+    r"at any time|no effect|nothing to do with|the only|basically free|100%|zero risk|every single)\b",
+    re.IGNORECASE,
+)
+_STRUCTURE = re.compile(
+    r"\b(first|second|third|then|next|finally|in short|overall|to summari[sz]e|two|three)\b", re.IGNORECASE
+)
+_NEGATION = re.compile(
+    r"\b(not|no|never|n't|cannot|without|neither|nor|isn't|doesn't|don't|won't|aren't)\b", re.IGNORECASE
+)
+_CORRECTION = re.compile(
+    r"\b(misconception|myth|people (often|wrongly|sometimes) (think|say|assume)|"
+    r"it'?s not true|is wrong|a common mistake|contrary to)\b",
+    re.IGNORECASE,
+)
+
+_INJECTION_PATTERNS: Final = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|any|the|"
+        r"your)\b[^.\n]{0,30}\b(instructions?|rubric|rules?|criteria|guidelines?|prompt|scoring)",
+        r"\b(give|award|assign|grant)\s+(this|the|my|me|it|him|her|them)\b[^.\n]{0,40}"
+        r"\b(score|grade|marks?|points?|rating|10|ten|100|maximum|perfect|full)\b",
+        r"\b(score|grade|rate|mark|evaluate)\s+(this|my)\s+(answer|response|reply)\s+(as|with|at|a|an)\b",
+        r"\b(dear|note (to|for)|attention|hey|hi|hello)\s+(the\s+)?(ai|evaluator|grader|scorer|assessor|model|llm|"
+        r"examiner|reviewer|interviewer bot|language model|assistant)\b",
+        r"\b(as|you are) (an?|the) (ai|evaluator|grader|scorer|assessor|language model|llm)\b[^.\n]{0,40}"
+        r"\b(must|should|will|need to|have to)\b",
+        r"(^|\n)\s*(system|assistant|developer)\s*(prompt|message|note|override)?\s*:",
+        r"\{\s*[\"']?(score|overall|grade|rating|technical_correctness)[\"']?\s*:",
+        r"\b(10|ten)\s*(/|out of)\s*(10|ten)\b",
+        r"\b(full|maximum|max|perfect|highest|top)\s+(marks|score|scores|points|rating|grade)\b",
+        r"\bnew instructions?\b|\byou (are|must|will) now\b|\bjailbreak\b|\bprompt injection\b",
+        r"\bthis (answer|response) (is|deserves|should (get|receive|be (scored|graded|rated)))\b",
+        r"\b(scorer|grader|evaluator|assessor|rubric)\b[^.\n]{0,40}\b(must|should|has to|needs to|will)\s+"
+        r"(give|score|grade|rate|award|mark|output|return|ignore)\b",
+    )
+)
+
+
+@dataclass(frozen=True)
+class TextFeatures:
+    """Counts the rubric dimensions are built from."""
+
+    words: int
+    content_words: int
+    sentences: int
+    fillers: int
+    hedges: int
+    dont_know: bool
+    experience_markers: int
+    examples: int
+    numbers_with_units: int
+    reasoning_markers: int
+    structure_markers: int
+    absolute_sentences: int
+    list_share: float
+    function_word_ratio: float
+    keyword_stuffed: bool
+    injection_sentences: tuple[str, ...]
+
+
+def words(text: str) -> list[str]:
+    """The words of a text (numbers included)."""
+    return _WORD.findall(text)
+
+
+def strip_fillers(text: str) -> str:
+    """The text without spoken fillers, so content is judged on its own."""
+    cleaned = _FILLER_RE.sub("", text)
+    return re.sub(r"\s{2,}", " ", cleaned).strip()
+
+
+def count_fillers(text: str) -> int:
+    """How many fillers (um, uh, you know, "like,") a transcript holds."""
+    return len(_COUNTED_FILLER_RE.findall(text))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences, with very long spoken run-ons cut at commas or every ~25 words."""
+    out: list[str] = []
+    for raw in _SENTENCE_END.split(text):
+        sentence = raw.strip()
+        if not sentence or not words(sentence):
+            continue
+        out.extend(_cut_long(sentence))
+    return out
+
+
+def _cut_long(sentence: str) -> list[str]:
+    if len(words(sentence)) <= _MAX_SENTENCE_WORDS:
+        return [sentence]
+    pieces: list[str] = []
+    current: list[str] = []
+    for part in re.split(r"(?<=,)\s+", sentence):
+        current.append(part)
+        if len(words(" ".join(current))) >= 25:
+            pieces.append(" ".join(current))
+            current = []
+    if current:
+        pieces.append(" ".join(current))
+    return [p for chunk in pieces for p in _cut_words(chunk)]
+
+
+def _cut_words(chunk: str) -> list[str]:
+    tokens = chunk.split()
+    if len(tokens) <= _MAX_SENTENCE_WORDS:
+        return [chunk]
+    return [" ".join(tokens[i : i + 25]) for i in range(0, len(tokens), 25)]
+
+
+def injection_sentences(text: str) -> tuple[str, ...]:
+    """Sentences that try to instruct the scorer instead of answering the question."""
+    found = [s for s in split_sentences(text) if any(p.search(s) for p in _INJECTION_PATTERNS)]
+    if not found and any(p.search(text) for p in _INJECTION_PATTERNS):
+        found = [text.strip()]
+    return tuple(found)
+
+
+def _list_share(text: str) -> tuple[float, int]:
+    segments = [s for s in re.split(r"[,;\n/|]+|\s-\s|\.\s", text) if words(s)]
+    short = [s for s in segments if len(words(s)) <= 3]
+    total = sum(len(words(s)) for s in segments) or 1
+    return sum(len(words(s)) for s in short) / total, len(short)
+
+
+def has_negation(sentence: str) -> bool:
+    """True when the sentence negates something."""
+    return bool(_NEGATION.search(sentence))
+
+
+def is_correction(sentence: str) -> bool:
+    """True when the sentence names a misconception in order to reject it."""
+    return bool(_CORRECTION.search(sentence))
+
+
+def extract(text: str) -> TextFeatures:
+    """All features of one answer (fillers are counted, then ignored for content)."""
+    content = strip_fillers(text)
+    tokens = words(content)
+    lowered = " " + content.lower() + " "
+    function = sum(1 for t in tokens if t.lower() in FUNCTION_WORDS)
+    list_share, short_segments = _list_share(content)
+    ratio = function / len(tokens) if tokens else 0.0
+    stuffed = short_segments >= 6 and list_share >= 0.55 and ratio < 0.3
+    return TextFeatures(
+        words=len(tokens),
+        content_words=len(tokens) - function,
+        sentences=len(split_sentences(content)),
+        fillers=count_fillers(text),
+        hedges=sum(lowered.count(" " + h + " ") + lowered.count(" " + h + ",") for h in HEDGES),
+        dont_know=bool(_DONT_KNOW.search(content)),
+        experience_markers=len(_EXPERIENCE.findall(content)),
+        examples=len(_EXAMPLE.findall(content)),
+        numbers_with_units=len(_NUMBER_WITH_UNIT.findall(content)),
+        reasoning_markers=len(_REASONING.findall(content)),
+        structure_markers=len(_STRUCTURE.findall(content)),
+        absolute_sentences=sum(1 for s in split_sentences(content) if _ABSOLUTE.search(s)),
+        list_share=list_share,
+        function_word_ratio=ratio,
+        keyword_stuffed=stuffed,
+        injection_sentences=injection_sentences(content),
+    )

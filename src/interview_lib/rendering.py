@@ -1,0 +1,103 @@
+"""Render a ``SessionReport`` for the terminal, as Markdown, or as one self-contained HTML page."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+from interview_lib.domain.report import SessionReport
+from interview_lib.domain.scoring import DIMENSIONS, WEIGHTS
+from interview_lib.domain.skills import SKILLS
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def _bar(value: float, width: int = 20) -> str:
+    filled = round(value / 10 * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def render_text(report: SessionReport) -> str:
+    """A plain-text report for the terminal."""
+    lines = [
+        f"DataReady interview report — {report.candidate_id} ({report.role}, {report.level}, {report.cloud})",
+        f"Session {report.session_id} · {report.answered} answered · {report.skipped} skipped · "
+        f"{report.unscored} unscored",
+        "",
+        f"Overall: {_fmt(report.overall)} / 10",
+        "",
+        "Dimensions:",
+    ]
+    for name in DIMENSIONS:
+        if name in report.dimensions:
+            value = report.dimensions[name]
+            lines.append(f"  {name.replace('_', ' '):<24} {_bar(value)} {value:4.1f}  (weight {WEIGHTS[name]:.2f})")
+    lines += ["", "Skills:"]
+    lines += [f"  {SKILLS.get(s, s):<36} {_bar(v)} {v:4.1f}" for s, v in sorted(report.skills.items())]
+    lines += ["", "Strengths:", *(f"  + {s}" for s in report.strengths or ["(none yet)"])]
+    lines += ["", "Gaps:", *(f"  - {g}" for g in report.gaps or ["(none found)"])]
+    lines += ["", "Practise next:", *(f"  > {p}" for p in report.practice_next)]
+    lines += ["", "Questions:"]
+    for q in report.questions:
+        marker = f" [{q.follow_up_type} follow-up]" if q.follow_up_type else ""
+        lines.append(f"  {q.turn_no}. ({q.skill}){marker} {q.question}")
+        lines.append(f"     answer: {q.answer[:300] or '(none)'}")
+        score = _fmt(q.overall) if q.status == "scored" else f"{q.status}: {q.reason or ''}"
+        lines.append(f"     score: {score} — {q.rationale}")
+        lines += [f"     evidence: “{e}”" for e in q.evidence[:2]]
+    if report.notes:
+        lines += ["", "Notes:", *(f"  * {n}" for n in report.notes)]
+    return "\n".join(lines)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("interview_lib", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(report: SessionReport) -> str:
+    """One self-contained HTML page (no scripts, no external assets); all candidate text is escaped."""
+    template = _environment().get_template("report.html.j2")
+    return template.render(r=report, dimensions=DIMENSIONS, weights=WEIGHTS, skills=SKILLS, fmt=_fmt)
+
+
+def render_markdown(report: SessionReport) -> str:
+    """The report as Markdown (for MLflow artifacts and notebooks)."""
+    esc = _md_escape
+    lines = [
+        f"# Interview report — {esc(report.candidate_id)}",
+        "",
+        f"**Overall:** {_fmt(report.overall)} / 10 · role {report.role} · level {report.level}",
+        "",
+        "| Dimension | Score | Weight |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {d.replace('_', ' ')} | {report.dimensions[d]:.1f} | {WEIGHTS[d]:.2f} |"
+        for d in DIMENSIONS
+        if d in report.dimensions
+    ]
+    lines += ["", "| Skill | Score |", "|---|---|"]
+    lines += [f"| {SKILLS.get(s, s)} | {v:.1f} |" for s, v in sorted(report.skills.items())]
+    lines += ["", "## Gaps", *(f"- {esc(g)}" for g in report.gaps), "", "## Questions"]
+    for q in report.questions:
+        lines += [
+            f"### {q.turn_no}. {esc(q.question)}",
+            f"*Answer:* {esc(q.answer) or '(none)'}",
+            f"*Score:* {_fmt(q.overall)} ({q.status}) — {esc(q.rationale)}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _md_escape(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+!|" else c for c in text)

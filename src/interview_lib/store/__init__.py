@@ -1,0 +1,1 @@
+"""Persistence: Delta tables and the recorder that writes each finished turn."""
