@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from interview_lib.bank import QuestionBank, load_bank
 from interview_lib.domain import dedup, planning, scoring
 from interview_lib.domain.models import (
+    FOLLOW_UP_TYPES,
     Decision,
     Evaluation,
     InterviewSession,
@@ -23,10 +25,12 @@ from interview_lib.domain.report import SessionReport, build_report
 from interview_lib.domain.states import InterviewState, transition
 from interview_lib.errors import InterviewLibError
 from interview_lib.reasoning.base import QuestionRequest, Reasoner
+from interview_lib.reasoning.embeddings import max_similarity
 from interview_lib.store.recorder import NullRecorder, Recorder
 
 S = InterviewState
 Clock = Callable[[], datetime]
+Similarity = Callable[[str, Sequence[str]], float]
 GENERATION_ATTEMPTS = 3
 
 
@@ -57,8 +61,10 @@ class Interview:
         bank: QuestionBank | None = None,
         recorder: Recorder | None = None,
         clock: Clock = utc_now,
+        similarity: Similarity | None = max_similarity,
     ) -> None:
         self.session = session
+        self._similarity = similarity
         self.reasoner = reasoner
         self.bank = bank or load_bank()
         self.recorder: Recorder = recorder or NullRecorder()
@@ -76,6 +82,7 @@ class Interview:
         bank: QuestionBank | None = None,
         recorder: Recorder | None = None,
         clock: Clock = utc_now,
+        similarity: Similarity | None = max_similarity,
         session_id: str | None = None,
         backends: dict[str, str] | None = None,
     ) -> Interview:
@@ -87,7 +94,7 @@ class Interview:
             backends={"reasoner": f"{reasoner.name}:{reasoner.version}", **(backends or {})},
             created_at=clock(),
         )
-        interview = cls(session, reasoner, bank=bank, recorder=recorder, clock=clock)
+        interview = cls(session, reasoner, bank=bank, recorder=recorder, clock=clock, similarity=similarity)
         interview._go(S.READY)
         interview._ask_next_core()
         return interview
@@ -214,16 +221,20 @@ class Interview:
 
     def _is_repeat(self, text: str) -> bool:
         asked_texts = [t.question.text for t in self.session.turns]
-        return dedup.is_repeat(text, self.session.asked_question_hashes, asked_texts)
+        semantic = self._similarity(text, asked_texts) if self._similarity is not None else 0.0
+        return dedup.is_repeat(text, self.session.asked_question_hashes, asked_texts, semantic)
 
     def _ask_follow_up(self, turn: Turn, evaluation: Evaluation, decision: Decision) -> Question | None:
         kind = decision.follow_up_type
         assert kind is not None
-        candidates = [
-            self.reasoner.follow_up(turn.question, turn.transcript or Transcript(text=""), evaluation, kind),
-            self.bank.follow_up(turn.question, kind, evaluation.missing_points),
-            planning.generic_follow_up(turn.question, kind, evaluation.missing_points),
-        ]
+        missing = evaluation.missing_points
+        transcript = turn.transcript or Transcript(text="")
+        kinds = [kind, *(k for k in FOLLOW_UP_TYPES if k != kind)]  # another type if this one was asked already
+        candidates = itertools.chain(
+            [self.reasoner.follow_up(turn.question, transcript, evaluation, kind)],
+            (self.bank.follow_up(turn.question, k, missing) for k in kinds),
+            (planning.generic_follow_up(turn.question, k, missing) for k in kinds),
+        )
         for question in candidates:
             if question is not None and not self._is_repeat(question.text):
                 return self._ask(question)

@@ -57,9 +57,10 @@ def test_shares_follow_the_role_weights() -> None:
 
 
 def test_focus_skill_is_boosted() -> None:
+    base = ROLE_SKILL_WEIGHTS["data-engineer"]["sql"]
     plain, focused = _shares(_setup()), _shares(_setup(focus=["sql"]))
 
-    assert skill_weights(_setup(focus=["sql"]), ALL_SKILLS, [])["sql"] == ROLE_SKILL_WEIGHTS["data-engineer"]["sql"] * 4
+    assert skill_weights(_setup(focus=["sql"]), ALL_SKILLS, [])["sql"] == base * FOCUS_BOOST
     assert focused["sql"] > 2.5 * plain["sql"]
 
 

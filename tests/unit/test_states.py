@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from itertools import pairwise
 
 import pytest
 
@@ -55,7 +56,7 @@ def test_happy_path_walks_forward_edges_to_finished() -> None:
         S.SETUP, S.READY, S.ASKING, S.LISTENING, S.PROCESSING, S.EVALUATING,
         S.DECIDING, S.COMPLETE, S.GENERATING_REPORT, S.FINISHED,
     ]  # fmt: skip
-    records = [transition(a, b, return_to=None, at=AT)[1] for a, b in zip(path, path[1:])]
+    records = [transition(a, b, return_to=None, at=AT)[1] for a, b in pairwise(path)]
 
     assert [r.to_state for r in records] == path[1:]
 

@@ -1,4 +1,8 @@
-"""Question identity: a normalized hash for exact repeats, a lexical similarity for rewordings."""
+"""Question identity: a normalized hash for exact repeats, similarity for rewordings.
+
+The lexical check here is pure; the interview adds a sentence-embedding check on top
+(``SEMANTIC_DUPLICATE_AT``) to catch rewordings that share few words.
+"""
 
 from __future__ import annotations
 
@@ -8,90 +12,20 @@ from collections.abc import Iterable
 from typing import Final
 
 _WORD = re.compile(r"[a-z0-9]+")
+# SQL keywords such as WHERE and FROM are content here, so they are not stopwords.
 _STOPWORDS: Final = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "with",
-        "by",
-        "at",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "do",
-        "does",
-        "did",
-        "you",
-        "your",
-        "would",
-        "could",
-        "should",
-        "can",
-        "will",
-        "what",
-        "which",
-        "when",
-        "where",
-        "why",
-        "how",
-        "who",
-        "whom",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "there",
-        "their",
-        "they",
-        "them",
-        "we",
-        "our",
-        "us",
-        "me",
-        "my",
-        "i",
-        "if",
-        "then",
-        "than",
-        "so",
-        "such",
-        "about",
-        "into",
-        "from",
-        "up",
-        "out",
-        "over",
-        "under",
-        "please",
-        "tell",
-        "explain",
-        "describe",
-        "walk",
-        "through",
-        "give",
-        "some",
-        "any",
-        "let",
-        "s",
-    ]
+    """a an the and or of to for with at is are was were be been being do does did you your would could
+    should can will what which when why how who whom this that these those it its there their they them
+    we our us me my i if then than so such about into up out over under please tell explain describe
+    walk through give some any let s between in on as by""".split()
 )
-#: Similarity at or above which two questions count as the same question reworded.
+#: Lexical similarity at or above which two questions count as the same question reworded.
 NEAR_DUPLICATE_AT: Final = 0.6
+#: Sentence-embedding cosine at or above which two questions mean the same thing.
+SEMANTIC_DUPLICATE_AT: Final = 0.85
+#: Together, a partial word overlap and a close meaning also make a repeat.
+PARTLY_SIMILAR_AT: Final = 0.45
+SEMANTICALLY_CLOSE_AT: Final = 0.75
 
 
 def normalize(text: str) -> str:
@@ -104,10 +38,14 @@ def question_hash(text: str) -> str:
     return hashlib.sha256(normalize(text).encode()).hexdigest()[:16]
 
 
+_SUFFIXES: Final = ("ences", "ence", "ings", "ing", "ies", "ed", "s")
+
+
 def _stem(word: str) -> str:
-    for suffix in ("ing", "ies", "es", "ed", "s"):
+    for suffix in _SUFFIXES:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
+            stem = word[: -len(suffix)]
+            return stem + "y" if suffix == "ies" else stem
     return word
 
 
@@ -123,12 +61,25 @@ def similarity(a: str, b: str) -> float:
         return 0.0
     shared = len(terms_a & terms_b)
     jaccard = shared / len(terms_a | terms_b)
-    containment = shared / min(len(terms_a), len(terms_b))
-    return max(jaccard, 0.8 * containment)
+    if min(len(terms_a), len(terms_b)) < 4:  # short questions must match more closely; no containment
+        return jaccard - 0.1
+    return max(jaccard, 0.8 * shared / min(len(terms_a), len(terms_b)))
 
 
-def is_repeat(text: str, asked_hashes: Iterable[str], asked_texts: Iterable[str]) -> bool:
-    """True when ``text`` was asked before, exactly (by hash) or reworded (by similarity)."""
+def is_repeat(text: str, asked_hashes: Iterable[str], asked_texts: Iterable[str], semantic: float = 0.0) -> bool:
+    """True when ``text`` was asked before, exactly (by hash) or reworded.
+
+    Args:
+        text: the candidate question.
+        asked_hashes: hashes of every question asked so far.
+        asked_texts: their texts.
+        semantic: the caller's highest sentence-embedding cosine between ``text`` and an asked question.
+    """
     if question_hash(text) in set(asked_hashes):
         return True
-    return any(similarity(text, previous) >= NEAR_DUPLICATE_AT for previous in asked_texts)
+    lexical = max((similarity(text, previous) for previous in asked_texts), default=0.0)
+    return (
+        lexical >= NEAR_DUPLICATE_AT
+        or semantic >= SEMANTIC_DUPLICATE_AT
+        or (lexical >= PARTLY_SIMILAR_AT and semantic >= SEMANTICALLY_CLOSE_AT)
+    )

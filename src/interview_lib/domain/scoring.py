@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from types import MappingProxyType
 from typing import Final
 
@@ -35,7 +36,8 @@ def capped(scores: ScoreBreakdown, cap: float) -> ScoreBreakdown:
     if total <= cap or total == 0:
         return scores
     factor = cap / total
-    return ScoreBreakdown(**{name: round(getattr(scores, name) * factor, 2) for name in DIMENSIONS})
+    # Round down, so rounding can never lift the overall above the cap.
+    return ScoreBreakdown(**{name: math.floor(getattr(scores, name) * factor * 100) / 100 for name in DIMENSIONS})
 
 
 def _follow_up_type(evaluation: Evaluation) -> FollowUpType:
@@ -96,6 +98,8 @@ def _next_difficulty(session: InterviewSession, evaluation: Evaluation | None) -
     current = session.difficulty
     if evaluation is not None and evaluation.overall is not None and evaluation.overall >= RAISE_DIFFICULTY_AT:
         return min(5, current + 1)
+    if evaluation is None or evaluation.overall is None:  # a skip or an unscored answer is no new evidence
+        return current
     recent = _scored_overalls(session)[-WEAK_STREAK_TO_LOWER:]
     if len(recent) == WEAK_STREAK_TO_LOWER and all(score < FOLLOW_UP_BELOW for score in recent):
         return max(1, current - 1)

@@ -23,7 +23,7 @@ SKILLS: Final = MappingProxyType(
     }
 )
 
-# Relative weight of each skill per role; a skill left out is never chosen for that role.
+# Relative weight of each skill per role; a skill left out is chosen only when the candidate asks to focus on it.
 ROLE_SKILL_WEIGHTS: Final = MappingProxyType(
     {
         "data-engineer": {

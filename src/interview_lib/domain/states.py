@@ -83,7 +83,7 @@ VALID_TRANSITIONS: dict[InterviewState, frozenset[InterviewState]] = _build_tabl
 class TransitionRecord(BaseModel):
     """One edge taken, with the time the caller passed in."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     from_state: InterviewState
     to_state: InterviewState

@@ -92,3 +92,11 @@ class Embedder:
 def default_embedder() -> Embedder:
     """One embedder per process (loading takes about a second)."""
     return Embedder()
+
+
+def max_similarity(text: str, others: Sequence[str]) -> float:
+    """The highest cosine between ``text`` and any of ``others`` (0 when there are none)."""
+    if not others:
+        return 0.0
+    vectors = default_embedder().embed([text, *others], remember=True)
+    return float((vectors[1:] @ vectors[0]).max())
