@@ -205,6 +205,11 @@ _INJECTION_PATTERNS: Final = tuple(
         r"\b(full|maximum|max|perfect|highest|top)\s+(marks|score|scores|points|rating|grade)\b",
         r"\bnew instructions?\b|\byou (are|must|will) now\b|\bjailbreak\b|\bprompt injection\b",
         r"\bthis (answer|response) (is|deserves|should (get|receive|be (scored|graded|rated)))\b",
+        r"\b(instructions?|message|note|notice|reminder)\b[^.\n]{0,25}\b(for|to)\b[^.\n]{0,25}\b(grader|scorer|"
+        r"evaluator|assessor|ai|model|llm|reviewer|marker|examiner)\b",
+        r"\b(output|return|print|respond with|assign|set|report)\b[^.\n]{0,30}\b(overall|score|grade|rating)\b"
+        r"[^.\n]{0,20}\b(10|ten|100|maximum|max|perfect|full)\b",
+        r"\bautomated (grader|scorer|evaluator|grading|scoring|review)\b|\bpre-?approved\b",
         r"\b(scorer|grader|evaluator|assessor|rubric)\b[^.\n]{0,40}\b(must|should|has to|needs to|will)\s+"
         r"(give|score|grade|rate|award|mark|output|return|ignore)\b",
     )

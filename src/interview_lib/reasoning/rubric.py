@@ -39,14 +39,21 @@ OFF_TOPIC_CAP = 1.0
 
 @dataclass(frozen=True)
 class _Units:
-    """Answer sentences plus adjacent pairs (a point is often made across two sentences)."""
+    """Answer sentences without fillers (what is embedded) and as spoken (what is quoted as evidence)."""
 
     sentences: list[str]
-    units: list[str]
+    quotes: list[str]
 
 
-def _units(sentences: list[str]) -> _Units:
-    return _Units(sentences, list(sentences))
+def _units(text: str) -> _Units:
+    sentences: list[str] = []
+    quotes: list[str] = []
+    for spoken in fx.split_sentences(text):
+        content = fx.strip_fillers(spoken)
+        if fx.words(content) and not fx.injection_sentences(content):
+            sentences.append(content)
+            quotes.append(spoken)
+    return _Units(sentences, quotes)
 
 
 class RubricReasoner:
@@ -111,7 +118,7 @@ class RubricReasoner:
     def evaluate_many(self, items: Sequence[tuple[Question, Transcript]]) -> list[Evaluation]:
         """Score many answers, embedding all their sentences in one batch."""
         prepared = [self._prepare(t.text) for _, t in items]
-        all_units = [u for p in prepared if p is not None for u in p[1].units]
+        all_units = [u for p in prepared if p is not None for u in p[1].sentences]
         vectors = self.embedder.embed(all_units)
         out: list[Evaluation] = []
         offset = 0
@@ -120,19 +127,16 @@ class RubricReasoner:
                 out.append(self._unscored("the answer is empty: there is nothing to score"))
                 continue
             feats, units = prep
-            block = vectors[offset : offset + len(units.units)]
-            offset += len(units.units)
+            block = vectors[offset : offset + len(units.sentences)]
+            offset += len(units.sentences)
             out.append(self._score(question, feats, units, block))
         return out
 
     def _prepare(self, text: str) -> tuple[fx.TextFeatures, _Units] | None:
         feats = fx.extract(text)
-        content = fx.strip_fillers(text)
-        injected = set(feats.injection_sentences)
-        sentences = [s for s in fx.split_sentences(content) if s not in injected]
         if feats.words == 0:
             return None
-        return feats, _units(sentences)
+        return feats, _units(text)
 
     def _unscored(self, reason: str) -> Evaluation:
         return Evaluation(status="unscored", reason=reason, scorer=NAME, scorer_version=VERSION)
@@ -157,7 +161,7 @@ class RubricReasoner:
             scores=scores,
             overall=overall(scores),
             rationale=_rationale(match, flags, reference, wrong),
-            evidence=match.evidence or _supported(units.sentences, judged.support),
+            evidence=match.evidence or _supported(units.quotes, judged.support),
             covered_points=match.covered,
             missing_points=match.missing,
             red_flags_hit=wrong,
@@ -183,7 +187,7 @@ def _credit(similarity: np.ndarray) -> np.ndarray:
 
 def _match(reference: Reference, units: _Units, vectors: Vectors, embedder: Embedder) -> _Match:
     points = list(reference.points)
-    if not units.units or not points:
+    if not units.sentences or not points:
         return _Match(0.0, [], points, [], [], 0.0)
     sims = embedder.embed(points, remember=True) @ vectors.T
     best = sims.max(axis=1)
@@ -206,9 +210,9 @@ def _evidence(sims: np.ndarray, credit: np.ndarray, units: _Units) -> list[str]:
     for i in np.argsort(-credit):
         if credit[i] < COVERED_AT:
             break
-        j = int(np.argmax(sims[i, :n]))  # quote a single sentence: it is verbatim in the transcript
-        if units.sentences[j] not in quotes:
-            quotes.append(units.sentences[j])
+        j = int(np.argmax(sims[i, :n]))  # quote the sentence as spoken: it is verbatim in the transcript
+        if units.quotes[j] not in quotes:
+            quotes.append(units.quotes[j])
     return quotes[:4]
 
 

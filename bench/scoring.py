@@ -1,0 +1,54 @@
+"""Rubric scoring throughput (answers/s) on distinct, realistic answers.
+
+Answers come from the simulated candidates over every bank question (no two texts alike, so nothing
+is served from a cache), plus the hand-graded set. Run: `python bench/scoring.py [--answers N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from interview_lib.batch_scoring import AnswerLine, score_items
+from interview_lib.domain.models import Transcript
+from interview_lib.reasoning.rubric import RubricReasoner
+from interview_lib.simulate import PROFILES, SimulatedCandidate
+
+LABELLED = Path(__file__).parents[1] / "tests" / "data" / "labelled_answers.jsonl"
+
+
+def corpus(rubric: RubricReasoner, size: int) -> list[AnswerLine]:
+    lines = [AnswerLine.model_validate(json.loads(line)) for line in LABELLED.read_text().splitlines()]
+    seed = 0
+    while len(lines) < size:
+        for entry in rubric.bank:
+            candidate = SimulatedCandidate(PROFILES[seed % len(PROFILES)], seed=seed)
+            question = entry.question()
+            lines.append(AnswerLine(id=f"sim-{seed}", question=question.text, answer=candidate.answer(question)))
+            seed += 1
+    return lines[:size]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--answers", type=int, default=600)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    rubric = RubricReasoner()
+    rubric.evaluate_many([(rubric.bank.entries[0].question(), Transcript(text="warm up the bank vectors"))])
+    load = time.perf_counter() - started
+    items = corpus(rubric, args.answers)
+    words = statistics.mean(len(i.answer.split()) for i in items)
+    started = time.perf_counter()
+    rows = list(score_items(rubric, items))
+    elapsed = time.perf_counter() - started
+    print(f"answers: {len(rows)} (mean {words:.0f} words)")
+    print(f"load + bank vectors: {load:.1f} s")
+    print(f"scoring: {elapsed:.1f} s → {len(rows) / elapsed:.1f} answers/s")
+
+
+if __name__ == "__main__":
+    main()
