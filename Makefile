@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SOURCES := src tests bench
+SOURCES := src tests bench jobs
 
 .PHONY: install demo test lint bench clean
 

@@ -18,7 +18,9 @@ def main() -> None:
             started = time.perf_counter()
             subprocess.run(
                 [sys.executable, "-m", "interview_lib.cli", "demo", "--seed", str(seed)],
-                check=True, capture_output=True, env={"DATAREADY_HOME": home, "PATH": "/usr/bin:/bin"},
+                check=True,
+                capture_output=True,
+                env={"DATAREADY_HOME": home, "PATH": "/usr/bin:/bin"},
             )
             times.append(time.perf_counter() - started)
     print(f"demo wall time over {RUNS} runs: median {statistics.median(times):.1f} s, max {max(times):.1f} s")

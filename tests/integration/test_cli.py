@@ -20,9 +20,16 @@ def test_score_reports_bad_lines_by_number_and_scores_the_rest(
     source.write_text(
         "\n".join(
             [
-                json.dumps({"id": "a", "question": "What does VACUUM do in Delta Lake?", "answer": (
-                    "VACUUM deletes data files that the table no longer references and that are older than the "
-                    "retention period, which limits how far back time travel can go.")}),
+                json.dumps(
+                    {
+                        "id": "a",
+                        "question": "What does VACUUM do in Delta Lake?",
+                        "answer": (
+                            "VACUUM deletes data files that the table no longer references and that are older than the "
+                            "retention period, which limits how far back time travel can go."
+                        ),
+                    }
+                ),
                 "{not json",
                 json.dumps({"id": "b", "answer": "no question field"}),
                 json.dumps({"id": "c", "question": "Why use Parquet?", "answer": "", "skill": "storage_formats"}),
@@ -41,7 +48,11 @@ def test_score_reports_bad_lines_by_number_and_scores_the_rest(
     scored, empty, unknown = rows
     assert scored["status"] == "scored" and 0 <= scored["overall"] <= 10
     assert set(scored["scores"]) == {
-        "technical_correctness", "depth", "practical_experience", "communication", "confidence"
+        "technical_correctness",
+        "depth",
+        "practical_experience",
+        "communication",
+        "confidence",
     }
     assert scored["evidence"] and scored["rationale"]
     assert empty["status"] == "unscored" and empty["overall"] is None and empty["reason"]
@@ -49,16 +60,24 @@ def test_score_reports_bad_lines_by_number_and_scores_the_rest(
 
 
 def test_interview_reads_answers_and_commands_from_stdin(tmp_path: Path) -> None:
-    answers = "\n".join([
-        "A broadcast join sends the small table to every executor so the large one is not shuffled.",
-        ":pause",
-        ":resume",
-        ":skip",
-        ":end",
-    ]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "A broadcast join sends the small table to every executor so the large one is not shuffled.",
+                ":pause",
+                ":resume",
+                ":skip",
+                ":end",
+            ]
+        )
+        + "\n"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "interview_lib.cli", "interview", "--questions", "3", "--seed", "2"],
-        input=answers, capture_output=True, text=True, timeout=120,
+        input=answers,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"DATAREADY_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr
@@ -72,7 +91,10 @@ def test_the_demo_runs_offline_end_to_end_within_a_minute(tmp_path: Path) -> Non
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "interview_lib.cli", "demo", "--seed", "1"],
-        capture_output=True, text=True, timeout=120, env={"DATAREADY_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"DATAREADY_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     elapsed = time.perf_counter() - started
     assert result.returncode == 0, result.stderr

@@ -114,8 +114,10 @@ def test_fillers_do_not_cost_content_points(rubric: RubricReasoner) -> None:
     question = rubric.bank.get("sql-001")
     assert question is not None
     clean = rubric.evaluate(question.question(), Transcript(text=_strong_answer()))
-    spoken = _strong_answer().replace("WHERE filters", "Um, so, WHERE, uh, filters").replace(
-        "I push", "You know, I, um, push"
+    spoken = (
+        _strong_answer()
+        .replace("WHERE filters", "Um, so, WHERE, uh, filters")
+        .replace("I push", "You know, I, um, push")
     )
     filled = rubric.evaluate(question.question(), Transcript(text=spoken))
     assert clean.scores is not None and filled.scores is not None
@@ -143,14 +145,22 @@ def test_a_question_outside_the_bank_is_still_scored_with_borrowed_points(rubric
     from interview_lib.domain.models import Question
 
     question = Question(
-        id="x", text="Why do people say Spark joins can be slow, and what would you try first?", skill="spark",
-        difficulty=3, source="generated",
+        id="x",
+        text="Why do people say Spark joins can be slow, and what would you try first?",
+        skill="spark",
+        difficulty=3,
+        source="generated",
     )
-    good = rubric.evaluate(question, Transcript(text=(
-        "Joins are slow mostly because of the shuffle: both sides are repartitioned by the key across the "
-        "network. If one side is small I broadcast it so the big table never moves. I also check for skew in "
-        "the Spark UI, since one hot key can leave a single task running for an hour, and AQE can split it."
-    )))
+    good = rubric.evaluate(
+        question,
+        Transcript(
+            text=(
+                "Joins are slow mostly because of the shuffle: both sides are repartitioned by the key across the "
+                "network. If one side is small I broadcast it so the big table never moves. I also check for skew in "
+                "the Spark UI, since one hot key can leave a single task running for an hour, and AQE can split it."
+            )
+        ),
+    )
     weak = rubric.evaluate(question, Transcript(text="Maybe add more memory, I think. Not sure."))
     assert good.status == weak.status == "scored"
     assert (good.overall or 0) > (weak.overall or 0) + 3

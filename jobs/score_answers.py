@@ -1,0 +1,13 @@
+"""Batch job: score a JSONL file of answers with the offline rubric (papermill/Databricks entry point).
+
+Usage: python jobs/score_answers.py --input answers.jsonl --output scores.jsonl
+"""
+
+from __future__ import annotations
+
+import sys
+
+from interview_lib.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main(["score", *sys.argv[1:]]))
