@@ -34,6 +34,8 @@ def test_the_score_job_runs_like_the_cli(tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
     subprocess.run(
         [sys.executable, str(ROOT / "jobs" / "score_answers.py"), "--input", str(source), "--output", str(target)],
-        check=True, capture_output=True, timeout=120,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     assert json.loads(target.read_text())["id"] == 1
