@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup
+from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question
 from interview_lib.errors import InterviewLibError
 from interview_lib.interview import Interview, TurnOutcome
 from interview_lib.rendering import render_html, render_text
 from interview_lib.settings import Settings
-from interview_lib.simulate import PROFILES, SimulatedCandidate
+from interview_lib.simulate import PROFILES, SimulatedCandidate, run_simulated_interview
 
 
 def _setup_arguments(parser: argparse.ArgumentParser) -> None:
@@ -81,13 +81,13 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     interview = Interview.start(_setup(args, candidate.name), _reasoner(settings, args.seed))  # type: ignore[arg-type]
     out = sys.stdout
     print(f"DataReady demo: {candidate.name} interviews for {args.role} ({args.level}), offline.", file=out)
-    while (question := interview.current_question) is not None:
-        turn = interview.session.turns[-1]
-        _ask(question.text, turn.turn_no, question.follow_up_type or "core", out)
-        answer = candidate.answer(question)
+
+    def show(question: Question, answer: str, outcome: TurnOutcome) -> None:
+        _ask(question.text, outcome.turn.turn_no, question.follow_up_type or "core", out)
         print(f"A: {answer}", file=out)
-        _print_outcome(interview.answer(answer), out)
-    report = interview.end()
+        _print_outcome(outcome, out)
+
+    report = run_simulated_interview(interview, candidate, show)
     print("\n" + render_text(report), file=out)
     path = _save_report(interview, settings)
     print(f"\nHTML report: {path}\nDemo finished in {time.perf_counter() - started:.1f} s.", file=out)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from interview_lib.domain.models import Question
+from interview_lib.domain.report import SessionReport
+from interview_lib.errors import ConfigurationError
+from interview_lib.interview import Interview, TurnOutcome
 
 Profile = Literal["strong", "average", "weak", "off_topic", "keyword_stuffer", "injector"]
 PROFILES: tuple[Profile, ...] = ("strong", "average", "weak", "off_topic", "keyword_stuffer", "injector")
@@ -154,3 +158,25 @@ def _keywords(question: Question, rng: random.Random) -> str:
     unique = list(dict.fromkeys(terms))
     rng.shuffle(unique)
     return ", ".join(unique[:14])
+
+
+def run_simulated_interview(
+    interview: Interview,
+    candidate: SimulatedCandidate,
+    on_turn: Callable[[Question, str, TurnOutcome], None] | None = None,
+) -> SessionReport:
+    """Let ``candidate`` answer every question of ``interview``; return the final report."""
+    while (question := interview.current_question) is not None:
+        answer = candidate.answer(question)
+        outcome = interview.answer(answer)
+        if on_turn is not None:
+            on_turn(question, answer, outcome)
+    return interview.end()
+
+
+def parse_candidate(spec: str, seed: int = 0) -> SimulatedCandidate:
+    """``"simulated:<profile>"`` → a simulated candidate (the notebook and job parameter format)."""
+    kind, _, profile = spec.partition(":")
+    if kind != "simulated" or profile not in PROFILES:
+        raise ConfigurationError(f"unknown candidate {spec!r}: use simulated:<{'|'.join(PROFILES)}>")
+    return SimulatedCandidate(profile, seed=seed)

@@ -10,7 +10,7 @@ import pytest
 from interview_lib import Interview, InterviewSetup
 from interview_lib.domain import dedup
 from interview_lib.reasoning.rubric import RubricReasoner
-from interview_lib.simulate import SimulatedCandidate
+from interview_lib.simulate import parse_candidate, run_simulated_interview
 
 pytestmark = pytest.mark.slow
 
@@ -18,13 +18,8 @@ pytestmark = pytest.mark.slow
 def run(profile: str, seed: int, rubric: RubricReasoner) -> tuple[float, list[str]]:
     setup = InterviewSetup(candidate_id=f"sim-{profile}-{seed}", core_questions=4, max_follow_ups=1, seed=seed)
     interview = Interview.start(setup, rubric)
-    candidate = SimulatedCandidate(profile, seed=seed)  # type: ignore[arg-type]
-    texts = []
-    while (question := interview.current_question) is not None:
-        texts.append(question.text)
-        interview.answer(candidate.answer(question))
-    report = interview.end()
-    return report.overall or 0.0, texts
+    report = run_simulated_interview(interview, parse_candidate(f"simulated:{profile}", seed))
+    return report.overall or 0.0, [t.question.text for t in interview.session.turns]
 
 
 def test_strong_beats_average_beats_weak_over_twenty_seeded_interviews(rubric: RubricReasoner) -> None:
