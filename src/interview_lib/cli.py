@@ -13,6 +13,8 @@ from typing import TextIO
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question
 from interview_lib.errors import InterviewLibError
 from interview_lib.interview import Interview, TurnOutcome
+from interview_lib.persistence import open_recorder, open_store, open_tracker
+from interview_lib.reasoning import Reasoner, create_reasoner
 from interview_lib.rendering import render_html, render_text
 from interview_lib.settings import Settings
 from interview_lib.simulate import PROFILES, SimulatedCandidate, run_simulated_interview
@@ -44,10 +46,8 @@ def _setup(args: argparse.Namespace, candidate_id: str | None = None) -> Intervi
     )
 
 
-def _reasoner(settings: Settings, seed: int | None) -> object:
-    from interview_lib.reasoning import create_reasoner
-
-    return create_reasoner(settings.reasoner, seed=seed or 0)
+def _reasoner(settings: Settings, seed: int | None) -> Reasoner:
+    return create_reasoner(settings.reasoner, seed=seed or 0, cache_dir=settings.home / "cache")
 
 
 def _print_outcome(outcome: TurnOutcome, out: TextIO) -> None:
@@ -78,7 +78,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """A simulated candidate takes a full interview offline; the report prints."""
     started = time.perf_counter()
     candidate = SimulatedCandidate(args.candidate, seed=args.seed or 0)
-    interview = Interview.start(_setup(args, candidate.name), _reasoner(settings, args.seed))  # type: ignore[arg-type]
+    interview = Interview.start(
+        _setup(args, candidate.name), _reasoner(settings, args.seed), recorder=open_recorder(settings)
+    )
     out = sys.stdout
     print(f"DataReady demo: {candidate.name} interviews for {args.role} ({args.level}), offline.", file=out)
 
@@ -96,8 +98,13 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
     """An interactive interview: type one answer per line; :skip, :pause, :resume, :end."""
-    interview = Interview.start(_setup(args), _reasoner(settings, args.seed))  # type: ignore[arg-type]
+    interview = Interview.start(_setup(args), _reasoner(settings, args.seed), recorder=open_recorder(settings))
+    return _converse(interview, settings)
+
+
+def _converse(interview: Interview, settings: Settings) -> int:
     out = sys.stdout
+    print(f"Session {interview.session.session_id}", file=out)
     print("Type your answer on one line. Commands: :skip  :pause  :resume  :end", file=out)
     while (question := interview.current_question) is not None:
         turn = interview.session.turns[-1]
@@ -129,6 +136,7 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     from interview_lib.batch_scoring import AnswerLine, BadLine, read_lines, score_items
     from interview_lib.reasoning.rubric import RubricReasoner
 
+    rubric = RubricReasoner(cache_dir=settings.home / "cache")
     good: list[AnswerLine] = []
     bad = 0
     with open(args.input, encoding="utf-8") as handle:
@@ -140,13 +148,69 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
                 good.append(item)
     started = time.perf_counter()
     with open(args.output, "w", encoding="utf-8") as out:
-        for row in score_items(RubricReasoner(), good):
+        for row in score_items(rubric, good):
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     elapsed = time.perf_counter() - started
     print(
         f"scored {len(good)} answers in {elapsed:.1f} s → {args.output}; {bad} bad line(s) skipped",
         file=sys.stderr,
     )
+    return 0
+
+
+def cmd_resume(args: argparse.Namespace, settings: Settings) -> int:
+    """Carry on a session whose process died, from what the tables hold."""
+    interview = Interview.resume(
+        args.session,
+        store=open_store(settings),
+        reasoner=_reasoner(settings, None),
+        tracker=open_tracker(settings),
+        bundle_target=settings.bundle_target,
+    )
+    if interview.current_question is None and interview.state.value == "FINISHED":
+        print(render_text(interview.report()))
+        return 0
+    if args.candidate:
+        from interview_lib.simulate import parse_candidate
+
+        report = run_simulated_interview(interview, parse_candidate(args.candidate))
+        print(render_text(report))
+        return 0
+    return _converse(interview, settings)
+
+
+def cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
+    """List stored sessions, newest first."""
+    rows = open_store(settings).read("sessions").to_pylist()
+    rows.sort(key=lambda r: r["created_at"], reverse=True)
+    print(f"{'session':36}  {'candidate':20}  {'started':19}  {'state':17}  overall")
+    for r in rows[: args.limit]:
+        overall = "—" if r["overall"] is None else f"{r['overall']:.1f}"
+        started = r["created_at"].strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{r['session_id']:36}  {str(r['candidate_id'])[:20]:20}  {started:19}  {r['final_state']:17}  {overall}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """Re-render a stored session's report (terminal, or HTML with --html)."""
+    from interview_lib.domain.report import build_report
+    from interview_lib.store.resume import load_session
+
+    report = build_report(load_session(open_store(settings), args.session).session)
+    if args.html:
+        Path(args.html).write_text(render_html(report), encoding="utf-8")
+        print(f"HTML report: {args.html}")
+    else:
+        print(render_text(report))
+    return 0
+
+
+def cmd_sync_mlflow(args: argparse.Namespace, settings: Settings) -> int:
+    """Back-fill MLflow runs for sessions recorded while MLflow was unreachable."""
+    from interview_lib.tracking.sync import sync_mlflow
+
+    done = sync_mlflow(open_store(settings), open_tracker(settings), bundle_target=settings.bundle_target)
+    print(f"back-filled {len(done)} session(s)" + "".join(f"\n  {s}" for s in done))
     return 0
 
 
@@ -163,6 +227,23 @@ def build_parser() -> argparse.ArgumentParser:
     interview = commands.add_parser("interview", help="take an interview, answering on stdin")
     _setup_arguments(interview)
     interview.set_defaults(handler=cmd_interview)
+
+    resume = commands.add_parser("resume", help="carry on a session whose process died")
+    resume.add_argument("session")
+    resume.add_argument("--candidate", default=None, help="finish it with a simulated candidate, e.g. simulated:weak")
+    resume.set_defaults(handler=cmd_resume)
+
+    sessions = commands.add_parser("sessions", help="list stored sessions")
+    sessions.add_argument("--limit", type=int, default=50)
+    sessions.set_defaults(handler=cmd_sessions)
+
+    report = commands.add_parser("report", help="re-render a stored session's report")
+    report.add_argument("session")
+    report.add_argument("--html", default=None, help="write HTML to this path instead of printing text")
+    report.set_defaults(handler=cmd_report)
+
+    sync = commands.add_parser("sync-mlflow", help="back-fill MLflow runs that were missed")
+    sync.set_defaults(handler=cmd_sync_mlflow)
 
     score = commands.add_parser("score", help="score a JSONL file of answers")
     score.add_argument("--input", required=True, help='JSONL lines {"id", "question", "answer", "skill"?}')

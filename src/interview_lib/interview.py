@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from interview_lib.bank import QuestionBank, load_bank
 from interview_lib.domain import dedup, planning, scoring
@@ -22,11 +23,14 @@ from interview_lib.domain.models import (
     Turn,
 )
 from interview_lib.domain.report import SessionReport, build_report
-from interview_lib.domain.states import InterviewState, transition
+from interview_lib.domain.states import TERMINAL, InterviewState, transition
 from interview_lib.errors import InterviewLibError
 from interview_lib.reasoning.base import QuestionRequest, Reasoner
 from interview_lib.reasoning.embeddings import max_similarity
-from interview_lib.store.recorder import NullRecorder, Recorder
+from interview_lib.store.base import Store
+from interview_lib.store.recorder import NullRecorder, Recorder, TableRecorder
+from interview_lib.store.resume import load_session
+from interview_lib.tracking.base import Tracker
 
 S = InterviewState
 Clock = Callable[[], datetime]
@@ -48,6 +52,14 @@ class TurnOutcome:
     decision: Decision | None
     next_question: Question | None
     message: str
+
+
+class _ResumeMethod:
+    """``interview.resume()`` leaves PAUSED/ERROR; ``Interview.resume(session_id, store=..., reasoner=...)``
+    rebuilds a session whose process died."""
+
+    def __get__(self, instance: Interview | None, owner: type[Interview]) -> Any:
+        return owner._resume_session if instance is None else instance._resume_here
 
 
 class Interview:
@@ -95,6 +107,7 @@ class Interview:
             created_at=clock(),
         )
         interview = cls(session, reasoner, bank=bank, recorder=recorder, clock=clock, similarity=similarity)
+        interview.recorder.session_started(session)
         interview._go(S.READY)
         interview._ask_next_core()
         return interview
@@ -142,11 +155,57 @@ class Interview:
         """Pause; :meth:`resume` returns to the same state."""
         self._go(S.PAUSED)
 
-    def resume(self) -> None:
+    resume = _ResumeMethod()
+
+    def _resume_here(self) -> None:
         """Return from PAUSED (or retry from ERROR) to where the session was."""
         if self.session.return_to is None:
             raise InterviewLibError(f"nothing to resume: the session is {self.state.value}")
         self._go(self.session.return_to)
+
+    @classmethod
+    def _resume_session(
+        cls,
+        session_id: str,
+        *,
+        store: Store,
+        reasoner: Reasoner,
+        tracker: Tracker | None = None,
+        bundle_target: str | None = None,
+        bank: QuestionBank | None = None,
+        clock: Clock = utc_now,
+        similarity: Similarity | None = max_similarity,
+    ) -> Interview:
+        """Rebuild a session from the tables after its process died and carry on where it stopped."""
+        stored = load_session(store, session_id)
+        recorder = TableRecorder(store, tracker, bundle_target=bundle_target, clock=clock)
+        recorder.adopt(stored.session, stored.mlflow_run_id)
+        if stored.session.turns:  # replay the last finished turn's idempotent writes (a crash may have cut them)
+            recorder.write_turn(stored.session, stored.session.turns[-1])
+        interview = cls(stored.session, reasoner, bank=bank, recorder=recorder, clock=clock, similarity=similarity)
+        interview._continue(stored.pending_question)
+        return interview
+
+    def _continue(self, pending: Question | None) -> None:
+        session = self.session
+        if session.state in TERMINAL:
+            return
+        session.notes.append("resumed after an interruption")
+        session.return_to = None
+        last = session.current_turn
+        if session.state in (S.COMPLETE, S.GENERATING_REPORT):
+            session.state = S.COMPLETE
+        elif pending is not None:  # ask the question that was waiting, again
+            session.state = S.LISTENING
+            session.turns.append(Turn(turn_no=len(session.turns) + 1, question=pending, asked_at=self._clock()))
+            session.asked_question_hashes.append(dedup.question_hash(pending.text))
+        elif last is not None and last.decision is not None:
+            session.state = S.DECIDING
+            self._act(last, last.decision)
+        else:
+            session.state = S.READY
+            session.difficulty = planning.starting_difficulty(session.setup)
+            self._ask_next_core()
 
     def end(self) -> SessionReport:
         """Stop asking (early or after the last question) and build the report."""
@@ -202,6 +261,10 @@ class Interview:
         turn.decision = decision
         self.session.difficulty = decision.next_difficulty
         self.recorder.turn_finished(self.session, turn)
+        return self._act(turn, decision)
+
+    def _act(self, turn: Turn, decision: Decision) -> TurnOutcome:
+        evaluation = turn.evaluation
         next_question = None
         if decision.action == "follow_up" and evaluation is not None and decision.follow_up_type is not None:
             next_question = self._ask_follow_up(turn, evaluation, decision)
@@ -217,6 +280,7 @@ class Interview:
         self.session.turns.append(Turn(turn_no=len(self.session.turns) + 1, question=question, asked_at=self._clock()))
         self.session.asked_question_hashes.append(dedup.question_hash(question.text))
         self._go(S.LISTENING)
+        self.recorder.turn_asked(self.session, self.session.turns[-1])
         return question
 
     def _is_repeat(self, text: str) -> bool:

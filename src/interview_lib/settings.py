@@ -13,7 +13,13 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="DATAREADY_", extra="forbid", frozen=True)
 
-    # Data root: MLflow store, Delta tables and audio all live under it.
+    # Data root: MLflow store (mlruns.db, artifacts/), Delta tables (delta/) and audio (audio/) live under it.
     home: Path = Field(default=Path("dataready-data"))
     # Who asks and scores: "rubric" (offline), later "databricks:<endpoint>" or "openai:<model>".
     reasoner: str = "rubric"
+    # MLflow tracking URI; empty means a sqlite store under `home` ("databricks" inside a workspace).
+    mlflow_tracking_uri: str = ""
+    # MLflow experiment that holds one run per session.
+    mlflow_experiment: str = "dataready"
+    # The Databricks bundle target (dev/prod) when running as a bundle job; logged as an MLflow tag.
+    bundle_target: str | None = None

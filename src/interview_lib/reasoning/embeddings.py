@@ -7,6 +7,7 @@ product is a cosine similarity.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import threading
 from collections.abc import Sequence
@@ -44,6 +45,7 @@ class Embedder:
         from tokenizers import Tokenizer
 
         model, tokenizer = _model_files()
+        self._model_id = f"{model.name}:{model.stat().st_size}"
         self._tokenizer = Tokenizer.from_file(str(tokenizer))
         self._tokenizer.enable_truncation(_MAX_TOKENS)
         self._tokenizer.enable_padding()
@@ -69,6 +71,31 @@ class Embedder:
             if remember:
                 self._cache.update(fresh)
             return np.stack([self._cache[t] if t in self._cache else fresh[t] for t in texts])
+
+    def preload(self, texts: Sequence[str], cache_dir: Path | None) -> None:
+        """Remember vectors for ``texts``, read from (or saved to) a file in ``cache_dir`` when given.
+
+        The file name hashes the model and the texts, so a changed bank or model never reads stale vectors.
+        """
+        if cache_dir is None:
+            self.embed(texts, remember=True)
+            return
+        digest = hashlib.sha256("\n".join([self._model_id, *texts]).encode()).hexdigest()[:20]
+        path = cache_dir / f"embeddings-{digest}.npy"
+        if path.exists():
+            try:
+                vectors = np.load(path)
+                if vectors.shape == (len(texts), DIM):
+                    with self._lock:
+                        self._cache.update(zip(texts, vectors))
+                    return
+            except (OSError, ValueError):
+                pass  # a damaged cache file is rebuilt below
+        vectors = self.embed(texts, remember=True)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{threading.get_ident()}.tmp.npy")
+        np.save(partial, vectors)
+        partial.replace(path)  # atomic: concurrent processes never read a half-written file
 
     def _run(self, texts: list[str]) -> Vectors:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))

@@ -11,7 +11,8 @@ def rubric(argument: str | None, **options: Any) -> Reasoner:
     """The offline rubric reasoner (argument: random seed for question choice)."""
     from interview_lib.reasoning.rubric import RubricReasoner
 
-    return RubricReasoner(seed=int(argument) if argument else options.get("seed", 0) or 0)
+    seed = int(argument) if argument else options.get("seed", 0) or 0
+    return RubricReasoner(seed=seed, cache_dir=options.get("cache_dir"))
 
 
 def scripted(argument: str | None, **options: Any) -> Reasoner:

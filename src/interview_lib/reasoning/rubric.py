@@ -14,6 +14,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -62,9 +63,17 @@ class RubricReasoner:
     name = NAME
     version = VERSION
 
-    def __init__(self, bank: QuestionBank | None = None, embedder: Embedder | None = None, seed: int = 0) -> None:
+    def __init__(
+        self,
+        bank: QuestionBank | None = None,
+        embedder: Embedder | None = None,
+        seed: int = 0,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.bank = bank or load_bank()
         self._embedder = embedder
+        self._cache_dir = cache_dir
+        self._preloaded = False
         self._finder: ReferenceFinder | None = None
         self._knowledge: Knowledge | None = None
         self._rng = random.Random(seed)
@@ -74,6 +83,10 @@ class RubricReasoner:
         """The sentence embedder, loaded on first use."""
         if self._embedder is None:
             self._embedder = default_embedder()
+        if not self._preloaded:  # every bank text, in one batch, from the disk cache when there is one
+            self._preloaded = True
+            texts = [t for e in self.bank for t in (e.item.text, *e.item.expected_points, *e.item.red_flags)]
+            self._embedder.preload(texts, self._cache_dir)
         return self._embedder
 
     @property

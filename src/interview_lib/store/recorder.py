@@ -1,19 +1,41 @@
-"""The ``Recorder`` port: the interview reports every transition and finished turn to it."""
+"""The ``Recorder`` port and the recorder that writes Delta rows and MLflow runs as the interview goes.
+
+Write order per finished turn: ``turns`` (the commit that makes a turn finished), then ``scores`` and
+``events``. Every write is idempotent on its key, so ``repair`` after a crash simply replays the last
+finished turn's writes. MLflow failures never stop the interview: the session row keeps
+``mlflow_synced = false`` and ``dataready sync-mlflow`` back-fills it.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Protocol
 
 from interview_lib.domain.models import InterviewSession, Turn
 from interview_lib.domain.report import SessionReport
-from interview_lib.domain.states import TransitionRecord
+from interview_lib.domain.states import TERMINAL, InterviewState, TransitionRecord
+from interview_lib.store import rows
+from interview_lib.store.base import Store
+from interview_lib.tracking.base import NullTracker, Tracker
+
+log = logging.getLogger(__name__)
 
 
 class Recorder(Protocol):
-    """Receives the interview's progress as it happens (Delta + MLflow in production)."""
+    """Receives the interview's progress as it happens."""
+
+    def session_started(self, session: InterviewSession) -> None:
+        """A session was created."""
+        ...
 
     def transitioned(self, session: InterviewSession, record: TransitionRecord) -> None:
         """A state transition happened."""
+        ...
+
+    def turn_asked(self, session: InterviewSession, turn: Turn) -> None:
+        """A question was asked and the interview now waits for the answer."""
         ...
 
     def turn_finished(self, session: InterviewSession, turn: Turn) -> None:
@@ -28,11 +50,140 @@ class Recorder(Protocol):
 class NullRecorder:
     """Records nothing: for tests and throw-away interviews."""
 
+    def session_started(self, session: InterviewSession) -> None:
+        """Ignore the session."""
+
     def transitioned(self, session: InterviewSession, record: TransitionRecord) -> None:
         """Ignore the transition."""
+
+    def turn_asked(self, session: InterviewSession, turn: Turn) -> None:
+        """Ignore the question."""
 
     def turn_finished(self, session: InterviewSession, turn: Turn) -> None:
         """Ignore the turn."""
 
     def session_finished(self, session: InterviewSession, report: SessionReport) -> None:
         """Ignore the report."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TableRecorder:
+    """Writes every session to the Delta tables and, best effort, to a tracker."""
+
+    def __init__(
+        self,
+        store: Store,
+        tracker: Tracker | None = None,
+        *,
+        bundle_target: str | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.store = store
+        self.tracker: Tracker = tracker or NullTracker()
+        self.bundle_target = bundle_target
+        self._clock = clock
+        self._run_ids: dict[str, str] = {}
+        self._tracking_failed: set[str] = set()
+        self._written_seq: dict[str, int] = {}
+
+    # -- tracker, best effort ---------------------------------------------------------------------------
+    def _track(self, session: InterviewSession, action: Callable[[], object]) -> None:
+        if session.session_id in self._tracking_failed:
+            return
+        try:
+            action()
+        except Exception as exc:  # any tracker failure: carry on, back-fill later
+            self._tracking_failed.add(session.session_id)
+            session.notes.append(f"experiment tracking unavailable ({type(exc).__name__}): run sync-mlflow later")
+            log.warning("tracking failed for %s: %s", session.session_id, exc)
+
+    def _start_run(self, session: InterviewSession) -> None:
+        def start() -> None:
+            self._run_ids[session.session_id] = self.tracker.start_run(session, self.bundle_target)
+
+        self._track(session, start)
+
+    def _synced(self, session: InterviewSession) -> bool:
+        return session.session_id in self._run_ids and session.session_id not in self._tracking_failed
+
+    # -- Recorder ------------------------------------------------------------------------------------
+    def session_started(self, session: InterviewSession) -> None:
+        """Write the session row and open its run."""
+        self._start_run(session)
+        self._write_session(session, None)
+
+    def adopt(self, session: InterviewSession, run_id: str | None) -> None:
+        """Continue recording a session rebuilt from the tables (after a crash)."""
+        self._written_seq[session.session_id] = len(session.transitions) - 1
+        if run_id:
+            self._run_ids[session.session_id] = run_id
+        else:
+            self._tracking_failed.add(session.session_id)
+
+    def transitioned(self, session: InterviewSession, record: TransitionRecord) -> None:
+        """Transitions are written in batches; terminal ones at once."""
+        if record.to_state in TERMINAL or record.to_state is InterviewState.CANCELLED:
+            self._flush_events(session)
+            if record.to_state is InterviewState.CANCELLED:
+                self._write_session(session, None)
+
+    def turn_asked(self, session: InterviewSession, turn: Turn) -> None:
+        """Record the ask (with the question, so a resumed session asks the same one)."""
+        payload = {"turn_no": turn.turn_no, "question": turn.question.model_dump(mode="json")}
+        self._flush_events(session, payload)
+
+    def turn_finished(self, session: InterviewSession, turn: Turn) -> None:
+        """turns → scores → events, each idempotent; then the turn's metrics to the tracker."""
+        self.write_turn(session, turn)
+        run_id = self._run_ids.get(session.session_id)
+        if run_id is not None:
+            self._track(session, lambda: self.tracker.log_turn(run_id, turn))
+
+    def write_turn(self, session: InterviewSession, turn: Turn) -> None:
+        """The finished turn's rows (safe to repeat)."""
+        now = self._clock()
+        sid = session.session_id
+        self.store.append("turns", [rows.turn_row(sid, turn, now)], app_id=sid, version=turn.turn_no)
+        if turn.evaluation is not None:
+            row = rows.score_row(sid, turn.turn_no, turn.evaluation, now)
+            self.store.append("scores", [row], app_id=sid, version=turn.turn_no)
+        self._flush_events(session)
+
+    def session_finished(self, session: InterviewSession, report: SessionReport) -> None:
+        """Final events and session row; compact the small appends; close the run with its artifacts."""
+        self._flush_events(session)
+        run_id = self._run_ids.get(session.session_id)
+        if run_id is not None:
+            self._track(session, lambda: self.tracker.finish_run(run_id, session, report))
+        self._write_session(session, report)
+        for table in ("turns", "scores", "events"):
+            self.store.compact(table)
+
+    # -- writes --------------------------------------------------------------------------------------
+    def _flush_events(self, session: InterviewSession, payload: dict[str, object] | None = None) -> None:
+        sid = session.session_id
+        first = self._written_seq.get(sid, -1) + 1
+        last = len(session.transitions) - 1
+        if last < first:
+            return
+        batch = [
+            rows.event_row(sid, seq, session.transitions[seq], payload if seq == last else None)
+            for seq in range(first, last + 1)
+        ]
+        self.store.append("events", batch, app_id=sid, version=last)
+        self._written_seq[sid] = last
+
+    def _write_session(self, session: InterviewSession, report: SessionReport | None) -> None:
+        self.store.upsert_session(
+            rows.session_row(
+                session,
+                self._clock(),
+                report,
+                mlflow_run_id=self._run_ids.get(session.session_id),
+                mlflow_synced=self._synced(session) and report is not None,
+                bundle_target=self.bundle_target,
+            )
+        )

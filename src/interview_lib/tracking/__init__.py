@@ -1,0 +1,1 @@
+"""Experiment tracking: where people browse interview runs (MLflow)."""

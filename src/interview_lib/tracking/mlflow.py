@@ -1,0 +1,119 @@
+"""MLflow tracking: local sqlite store under the data root by default, ``databricks`` in a workspace.
+
+Every call is batched (``log_batch``) and the REST client is told not to retry for minutes: when the
+tracking server is unreachable the interview carries on and ``dataready sync-mlflow`` back-fills later.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from interview_lib.domain.models import InterviewSession, Turn
+from interview_lib.domain.report import SessionReport
+from interview_lib.domain.scoring import DIMENSIONS
+from interview_lib.rendering import render_html, render_markdown
+
+# Fail fast instead of the client's default minutes of retries: the Delta tables are the system of record.
+_FAST_FAIL = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0", "MLFLOW_HTTP_REQUEST_TIMEOUT": "3"}
+
+
+def local_tracking_uri(home: Path) -> str:
+    """The default tracking URI: a sqlite file under the data root."""
+    return f"sqlite:///{(home / 'mlruns.db').resolve()}"
+
+
+class MlflowTracker:
+    """One MLflow run per session in one experiment."""
+
+    def __init__(self, tracking_uri: str, experiment: str, artifact_root: Path | None = None) -> None:
+        for key, value in _FAST_FAIL.items():
+            os.environ.setdefault(key, value)
+        from mlflow.tracking import MlflowClient
+
+        self.tracking_uri = tracking_uri
+        self.experiment_name = experiment
+        self._client = MlflowClient(tracking_uri=tracking_uri)
+        self._artifact_root = artifact_root
+        self._experiment_id: str | None = None
+
+    def _experiment(self) -> str:
+        if self._experiment_id is None:
+            found = self._client.get_experiment_by_name(self.experiment_name)
+            if found is None:
+                location = self._artifact_root.resolve().as_uri() if self._artifact_root else None
+                try:
+                    self._experiment_id = self._client.create_experiment(self.experiment_name, location)
+                except Exception:  # another process created it first
+                    found = self._client.get_experiment_by_name(self.experiment_name)
+                    if found is None:
+                        raise
+                    self._experiment_id = found.experiment_id
+            else:
+                self._experiment_id = found.experiment_id
+        return self._experiment_id
+
+    def start_run(self, session: InterviewSession, bundle_target: str | None) -> str:
+        """Open the session's run with its setup as params and who/what as tags."""
+        from mlflow.entities import Param
+
+        setup = session.setup
+        tags = {
+            "dataready.candidate": setup.candidate_id,
+            "dataready.cohort": setup.cohort,
+            "dataready.session_id": session.session_id,
+            "mlflow.runName": f"{setup.candidate_id}-{session.session_id[:8]}",
+        }
+        if bundle_target:
+            tags["dataready.bundle_target"] = bundle_target
+        run = self._client.create_run(self._experiment(), tags=tags)
+        params = {k: json.dumps(v) if isinstance(v, list) else str(v) for k, v in setup.model_dump().items()}
+        params.update({f"backend.{k}": v for k, v in session.backends.items()})
+        self._client.log_batch(run.info.run_id, params=[Param(k, v[:6000]) for k, v in params.items()])
+        return str(run.info.run_id)
+
+    def log_turn(self, run_id: str, turn: Turn) -> None:
+        """The five dimensions and the overall, ``step`` = turn number."""
+        from mlflow.entities import Metric
+
+        evaluation = turn.evaluation
+        if evaluation is None or evaluation.scores is None or evaluation.overall is None:
+            return
+        stamp = int(time.time() * 1000)
+        values: dict[str, Any] = {**evaluation.scores.model_dump(), "overall": evaluation.overall}
+        metrics = [Metric(name, float(values[name]), stamp, turn.turn_no) for name in (*DIMENSIONS, "overall")]
+        self._client.log_batch(run_id, metrics=metrics)
+
+    def finish_run(self, run_id: str, session: InterviewSession, report: SessionReport) -> None:
+        """Artifacts (transcript JSONL, report HTML + Markdown, questions JSON), summary metrics, run closed."""
+        from mlflow.entities import Metric
+
+        with tempfile.TemporaryDirectory() as folder:
+            root = Path(folder)
+            (root / "transcript.jsonl").write_text(
+                "".join(t.model_dump_json() + "\n" for t in session.turns), encoding="utf-8"
+            )
+            (root / "report.html").write_text(render_html(report), encoding="utf-8")
+            (root / "report.md").write_text(render_markdown(report), encoding="utf-8")
+            (root / "questions.json").write_text(
+                json.dumps([t.question.model_dump() for t in session.turns], indent=2), encoding="utf-8"
+            )
+            self._client.log_artifacts(run_id, str(root))
+        stamp = int(time.time() * 1000)
+        summary = {
+            "session.overall": report.overall,
+            "session.answered": report.answered,
+            "session.skipped": report.skipped,
+            "session.unscored": report.unscored,
+        }
+        metrics = [Metric(k, float(v), stamp, 0) for k, v in summary.items() if v is not None]
+        self._client.log_batch(run_id, metrics=metrics)
+        self._client.set_terminated(run_id, "FINISHED" if session.state.value == "FINISHED" else "KILLED")
+
+    def discard_run(self, run_id: str) -> None:
+        """Delete an incomplete run."""
+        self._client.delete_run(run_id)
