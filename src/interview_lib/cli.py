@@ -30,6 +30,7 @@ def _setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--follow-ups", type=int, default=1, help="max follow-ups per core question")
     parser.add_argument("--focus", nargs="*", default=[], help="skills to focus on")
     parser.add_argument("--seed", type=int, default=None, help="random seed for question choice")
+    parser.add_argument("--session-id", default=None, help="id for the new session (default: a random UUID)")
 
 
 def _setup(args: argparse.Namespace, candidate_id: str | None = None) -> InterviewSetup:
@@ -79,10 +80,14 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     started = time.perf_counter()
     candidate = SimulatedCandidate(args.candidate, seed=args.seed or 0)
     interview = Interview.start(
-        _setup(args, candidate.name), _reasoner(settings, args.seed), recorder=open_recorder(settings)
+        _setup(args, candidate.name),
+        _reasoner(settings, args.seed),
+        recorder=open_recorder(settings),
+        session_id=args.session_id,
     )
     out = sys.stdout
     print(f"DataReady demo: {candidate.name} interviews for {args.role} ({args.level}), offline.", file=out)
+    print(f"Session {interview.session.session_id}", file=out, flush=True)
 
     def show(question: Question, answer: str, outcome: TurnOutcome) -> None:
         _ask(question.text, outcome.turn.turn_no, question.follow_up_type or "core", out)
@@ -98,7 +103,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
     """An interactive interview: type one answer per line; :skip, :pause, :resume, :end."""
-    interview = Interview.start(_setup(args), _reasoner(settings, args.seed), recorder=open_recorder(settings))
+    interview = Interview.start(
+        _setup(args), _reasoner(settings, args.seed), recorder=open_recorder(settings), session_id=args.session_id
+    )
     return _converse(interview, settings)
 
 
