@@ -6,18 +6,19 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question
 from interview_lib.errors import InterviewLibError
 from interview_lib.interview import Interview, TurnOutcome
-from interview_lib.persistence import open_recorder, open_store, open_tracker
+from interview_lib.persistence import open_blobs, open_recorder, open_speaker, open_store, open_stt, open_tracker
 from interview_lib.reasoning import Reasoner, create_reasoner
 from interview_lib.rendering import render_html, render_text
 from interview_lib.settings import Settings
 from interview_lib.simulate import PROFILES, SimulatedCandidate, run_simulated_interview
+from interview_lib.speech.tts import Speaker
 
 
 def _setup_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,22 +80,32 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """A simulated candidate takes a full interview offline; the report prints."""
     started = time.perf_counter()
     candidate = SimulatedCandidate(args.candidate, seed=args.seed or 0)
+    voice = None
+    if args.voice:
+        from interview_lib.speech.tts import create_tts
+
+        voice = create_tts("piper").synthesize  # the candidate's voice (the interviewer's is settings.tts)
     interview = Interview.start(
         _setup(args, candidate.name),
         _reasoner(settings, args.seed),
         recorder=open_recorder(settings),
         session_id=args.session_id,
+        stt=open_stt(settings) if args.voice else None,
+        blobs=open_blobs(settings),
     )
     out = sys.stdout
-    print(f"DataReady demo: {candidate.name} interviews for {args.role} ({args.level}), offline.", file=out)
+    mode = "spoken answers, transcribed" if args.voice else "typed answers"
+    print(f"DataReady demo: {candidate.name} interviews for {args.role} ({args.level}), offline, {mode}.", file=out)
     print(f"Session {interview.session.session_id}", file=out, flush=True)
 
     def show(question: Question, answer: str, outcome: TurnOutcome) -> None:
         _ask(question.text, outcome.turn.turn_no, question.follow_up_type or "core", out)
         print(f"A: {answer}", file=out)
+        if outcome.turn.transcript is not None and outcome.turn.transcript.source == "audio":
+            print(f"   heard: {outcome.turn.transcript.text}", file=out)
         _print_outcome(outcome, out)
 
-    report = run_simulated_interview(interview, candidate, show)
+    report = run_simulated_interview(interview, candidate, show, voice=voice)
     print("\n" + render_text(report), file=out)
     path = _save_report(interview, settings)
     print(f"\nHTML report: {path}\nDemo finished in {time.perf_counter() - started:.1f} s.", file=out)
@@ -102,11 +113,71 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
-    """An interactive interview: type one answer per line; :skip, :pause, :resume, :end."""
+    """An interactive interview: typed answers (one per line), audio files from a folder, or the microphone."""
+    spoken = bool(args.answers_dir or args.voice)
     interview = Interview.start(
-        _setup(args), _reasoner(settings, args.seed), recorder=open_recorder(settings), session_id=args.session_id
+        _setup(args),
+        _reasoner(settings, args.seed),
+        recorder=open_recorder(settings),
+        session_id=args.session_id,
+        stt=open_stt(settings) if spoken else None,
+        blobs=open_blobs(settings),
     )
+    if args.answers_dir:
+        return _answer_from_files(
+            interview, settings, sorted(p for p in Path(args.answers_dir).iterdir() if p.is_file())
+        )
+    if args.voice:
+        from interview_lib.speech.microphone import record_until_enter
+
+        return _answer_aloud(interview, settings, record_until_enter)
     return _converse(interview, settings)
+
+
+def _speak(interview: Interview, speaker: Speaker, question: Question, out: TextIO) -> None:
+    spoken = speaker.speak(question.text)
+    if spoken.note:
+        interview.add_note(spoken.note)
+        print(f"   ({spoken.note})", file=out)
+
+
+def _answer_from_files(interview: Interview, settings: Settings, files: list[Path]) -> int:
+    out = sys.stdout
+    speaker = open_speaker(settings)
+    print(f"Session {interview.session.session_id}: answering with {len(files)} audio file(s)", file=out)
+    for path in files:
+        question = interview.current_question
+        if question is None:
+            break
+        _ask(question.text, interview.session.turns[-1].turn_no, question.follow_up_type or "core", out)
+        _speak(interview, speaker, question, out)
+        outcome = interview.answer_audio(path)
+        heard = outcome.turn.transcript.text if outcome.turn.transcript and outcome.evaluation else None
+        print(f"A ({path.name}): {heard if heard is not None else outcome.message}", file=out)
+        _print_outcome(outcome, out)
+    return _finish(interview, settings, out)
+
+
+def _answer_aloud(interview: Interview, settings: Settings, record: Callable[[], bytes]) -> int:
+    out = sys.stdout
+    speaker = open_speaker(settings)
+    while (question := interview.current_question) is not None:
+        _ask(question.text, interview.session.turns[-1].turn_no, question.follow_up_type or "core", out)
+        _speak(interview, speaker, question, out)
+        print("Press Enter to start recording, Enter again to stop (type :end to finish).", file=out)
+        if sys.stdin.readline().strip() == ":end":
+            break
+        outcome = interview.answer_audio(record())
+        print(f"A: {outcome.turn.transcript.text if outcome.turn.transcript else outcome.message}", file=out)
+        _print_outcome(outcome, out)
+    return _finish(interview, settings, out)
+
+
+def _finish(interview: Interview, settings: Settings, out: TextIO) -> int:
+    report = interview.end()
+    print("\n" + render_text(report), file=out)
+    print(f"\nHTML report: {_save_report(interview, settings)}", file=out)
+    return 0
 
 
 def _converse(interview: Interview, settings: Settings) -> int:
@@ -132,10 +203,7 @@ def _converse(interview: Interview, settings: Settings) -> int:
             _print_outcome(interview.skip(), out)
         else:
             _print_outcome(interview.answer(command), out)
-    report = interview.end()
-    print("\n" + render_text(report), file=out)
-    print(f"\nHTML report: {_save_report(interview, settings)}", file=out)
-    return 0
+    return _finish(interview, settings, out)
 
 
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
@@ -229,10 +297,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="a simulated candidate takes a full interview offline")
     _setup_arguments(demo)
     demo.add_argument("--candidate", choices=PROFILES, default="strong", help="simulated candidate profile")
+    demo.add_argument("--voice", action="store_true", help="the candidate speaks (piper) and answers are transcribed")
     demo.set_defaults(handler=cmd_demo)
 
     interview = commands.add_parser("interview", help="take an interview, answering on stdin")
     _setup_arguments(interview)
+    answers = interview.add_mutually_exclusive_group()
+    answers.add_argument("--answers-dir", default=None, help="answer each question with the next audio file here")
+    answers.add_argument("--voice", action="store_true", help="answer aloud with the microphone")
     interview.set_defaults(handler=cmd_interview)
 
     resume = commands.add_parser("resume", help="carry on a session whose process died")

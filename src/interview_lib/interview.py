@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from interview_lib.bank import QuestionBank, load_bank
@@ -24,10 +26,15 @@ from interview_lib.domain.models import (
 )
 from interview_lib.domain.report import SessionReport, build_report
 from interview_lib.domain.states import TERMINAL, InterviewState, transition
-from interview_lib.errors import InterviewLibError
+from interview_lib.errors import AudioError, ConfigurationError, InterviewLibError
 from interview_lib.reasoning.base import QuestionRequest, Reasoner
 from interview_lib.reasoning.embeddings import max_similarity
+from interview_lib.speech import delivery
+from interview_lib.speech.audio import DEFAULT_MAX_SECONDS, decode, read_bytes
+from interview_lib.speech.stt import SpeechToText
+from interview_lib.speech.vad import has_speech
 from interview_lib.store.base import Store
+from interview_lib.store.blobs import BlobStore
 from interview_lib.store.recorder import NullRecorder, Recorder, TableRecorder
 from interview_lib.store.resume import load_session
 from interview_lib.tracking.base import Tracker
@@ -54,6 +61,15 @@ class TurnOutcome:
     message: str
 
 
+def _extension(container: str) -> str:
+    """A file extension for a PyAV container name ("matroska,webm" → webm, "mov,mp4,m4a,..." → m4a)."""
+    names = container.split(",")
+    for preferred in ("webm", "m4a", "wav", "ogg", "mp3", "flac"):
+        if preferred in names:
+            return preferred
+    return names[0][:8] or "bin"
+
+
 class _ResumeMethod:
     """``interview.resume()`` leaves PAUSED/ERROR; ``Interview.resume(session_id, store=..., reasoner=...)``
     rebuilds a session whose process died."""
@@ -74,9 +90,15 @@ class Interview:
         recorder: Recorder | None = None,
         clock: Clock = utc_now,
         similarity: Similarity | None = max_similarity,
+        stt: SpeechToText | None = None,
+        blobs: BlobStore | None = None,
+        max_audio_seconds: float = DEFAULT_MAX_SECONDS,
     ) -> None:
         self.session = session
         self._similarity = similarity
+        self.stt = stt
+        self.blobs = blobs
+        self.max_audio_seconds = max_audio_seconds
         self.reasoner = reasoner
         self.bank = bank or load_bank()
         self.recorder: Recorder = recorder or NullRecorder()
@@ -97,16 +119,24 @@ class Interview:
         similarity: Similarity | None = max_similarity,
         session_id: str | None = None,
         backends: dict[str, str] | None = None,
+        stt: SpeechToText | None = None,
+        blobs: BlobStore | None = None,
     ) -> Interview:
         """Create a session and ask its first question."""
         session = InterviewSession(
             session_id=session_id or str(uuid.uuid4()),
             setup=setup,
             difficulty=planning.starting_difficulty(setup),
-            backends={"reasoner": f"{reasoner.name}:{reasoner.version}", **(backends or {})},
+            backends={
+                "reasoner": f"{reasoner.name}:{reasoner.version}",
+                **({"stt": stt.name} if stt is not None else {}),
+                **(backends or {}),
+            },
             created_at=clock(),
         )
-        interview = cls(session, reasoner, bank=bank, recorder=recorder, clock=clock, similarity=similarity)
+        interview = cls(
+            session, reasoner, bank=bank, recorder=recorder, clock=clock, similarity=similarity, stt=stt, blobs=blobs
+        )
         interview.recorder.session_started(session)
         interview._go(S.READY)
         interview._ask_next_core()
@@ -136,8 +166,51 @@ class Interview:
         turn = self._open_turn()
         self._go(S.PROCESSING)
         if not transcript.text.strip():
-            self._go(S.LISTENING)
-            return TurnOutcome(turn, None, None, turn.question, "No answer heard: answer again, or skip.")
+            return self._listen_again(turn, "No answer heard: answer again, or skip.")
+        return self._score(turn, transcript)
+
+    def answer_audio(self, source: bytes | str | Path) -> TurnOutcome:
+        """Answer with a recording: decode → check for speech → transcribe → delivery → evaluate.
+
+        Unusable audio (empty, corrupt, silent) scores nothing and leaves the question open for another try.
+        """
+        turn = self._open_turn()
+        if self.stt is None:
+            raise ConfigurationError("this interview has no speech-to-text backend: start it with stt=create_stt(...)")
+        started = time.perf_counter()
+        self._go(S.PROCESSING)
+        try:
+            data = read_bytes(source)
+            audio = decode(data, max_seconds=self.max_audio_seconds)
+        except AudioError as exc:
+            return self._listen_again(turn, str(exc))
+        if not has_speech(audio.samples):
+            return self._listen_again(turn, "No speech detected: answer again (check the microphone), or skip.")
+        transcript = self.stt.transcribe(audio)
+        if not transcript.text.strip():
+            return self._listen_again(turn, "No words could be recognised: answer again, or type your answer.")
+        if self.blobs is not None:
+            ref = self.blobs.put(data, _extension(audio.container))
+            transcript = transcript.model_copy(update={"audio_ref": str(ref.path), "audio_sha256": ref.sha256})
+        if audio.truncated:
+            minutes = self.max_audio_seconds / 60
+            turn.notes.append(
+                f"the recording was longer than {minutes:.0f} min: only the first {minutes:.0f} min were scored"
+            )
+        turn.delivery = delivery.measure(transcript)
+        turn.delivery["processing_s"] = round(time.perf_counter() - started, 3)
+        return self._score(turn, transcript)
+
+    def add_note(self, note: str) -> None:
+        """Keep a note for the report (e.g. a voice fallback)."""
+        if note not in self.session.notes:
+            self.session.notes.append(note)
+
+    def _listen_again(self, turn: Turn, message: str) -> TurnOutcome:
+        self._go(S.LISTENING)
+        return TurnOutcome(turn, None, None, turn.question, message)
+
+    def _score(self, turn: Turn, transcript: Transcript) -> TurnOutcome:
         turn.transcript = transcript
         turn.answered_at = self._clock()
         self._go(S.EVALUATING)

@@ -1,8 +1,11 @@
-"""Build the store, tracker and recorder that the settings name (local Delta + MLflow by default)."""
+"""Build what the settings name: store, tracker, recorder (local Delta + MLflow), and the voice backends."""
 
 from __future__ import annotations
 
 from interview_lib.settings import Settings
+from interview_lib.speech.stt import SpeechToText
+from interview_lib.speech.tts import Speaker
+from interview_lib.store.blobs import BlobStore
 from interview_lib.store.local import LocalDeltaStore
 from interview_lib.store.recorder import TableRecorder
 from interview_lib.tracking.base import Tracker
@@ -27,3 +30,28 @@ def open_tracker(settings: Settings) -> Tracker:
 def open_recorder(settings: Settings) -> TableRecorder:
     """Delta rows for every turn, an MLflow run per session."""
     return TableRecorder(open_store(settings), open_tracker(settings), bundle_target=settings.bundle_target)
+
+
+def open_stt(settings: Settings) -> SpeechToText:
+    """The speech-to-text backend (offline faster-whisper by default)."""
+    from interview_lib.speech.stt import create_stt
+
+    return create_stt(settings.stt, cache_dir=settings.home / "cache", vocabulary_hint=settings.stt_vocabulary_hint)
+
+
+def open_speaker(settings: Settings) -> Speaker:
+    """The interviewer's voice, cached under the data root; failures fall back to text."""
+    from interview_lib.speech.tts import Speaker, create_silent, create_tts
+
+    try:
+        backend = create_tts(settings.tts)
+    except Exception as exc:  # a missing or broken voice never stops the interview
+        speaker = Speaker(create_silent(None), settings.home / "tts")
+        speaker.startup_note = f"voice {settings.tts} unavailable ({exc}): questions shown as text"
+        return speaker
+    return Speaker(backend, settings.home / "tts")
+
+
+def open_blobs(settings: Settings) -> BlobStore:
+    """Content-addressed audio under the data root."""
+    return BlobStore(settings.home / "audio")

@@ -23,3 +23,11 @@ class Settings(BaseSettings):
     mlflow_experiment: str = "dataready"
     # The Databricks bundle target (dev/prod) when running as a bundle job; logged as an MLflow tag.
     bundle_target: str | None = None
+    # Speech to text: "faster-whisper:tiny.en" (offline, shipped model), "faster-whisper:base", or a model folder.
+    stt: str = "faster-whisper:tiny.en"
+    # Prime the recogniser with data-engineering terms (Delta, Z-order, Kafka...); fillers are primed always.
+    stt_vocabulary_hint: bool = True
+    # Text to speech for the interviewer's voice: "piper" (offline), "edge-tts" (needs network) or "silent".
+    tts: str = "piper"
+    # Longest answer recording that is transcribed; the rest is cut off and the report says so.
+    max_audio_seconds: float = 600.0

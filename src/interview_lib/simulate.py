@@ -125,11 +125,16 @@ def run_simulated_interview(
     interview: Interview,
     candidate: SimulatedCandidate,
     on_turn: Callable[[Question, str, TurnOutcome], None] | None = None,
+    *,
+    voice: Callable[[str], bytes] | None = None,
 ) -> SessionReport:
-    """Let ``candidate`` answer every question of ``interview``; return the final report."""
+    """Let ``candidate`` answer every question of ``interview``; return the final report.
+
+    With ``voice`` (text → audio bytes) the candidate speaks and the interview transcribes the recording.
+    """
     while (question := interview.current_question) is not None:
         answer = candidate.answer(question)
-        outcome = interview.answer(answer)
+        outcome = interview.answer_audio(voice(answer)) if voice else interview.answer(answer)
         if on_turn is not None:
             on_turn(question, answer, outcome)
     return interview.end()

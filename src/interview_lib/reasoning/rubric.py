@@ -26,6 +26,7 @@ from interview_lib.reasoning.base import QuestionRequest
 from interview_lib.reasoning.embeddings import Embedder, Vectors, default_embedder
 from interview_lib.reasoning.knowledge import Knowledge
 from interview_lib.reasoning.reference import Reference, ReferenceFinder
+from interview_lib.speech import delivery
 
 NAME = "rubric"
 VERSION = "1.0"
@@ -135,14 +136,14 @@ class RubricReasoner:
         vectors = self.embedder.embed(all_units)
         out: list[Evaluation] = []
         offset = 0
-        for (question, _), prep in zip(items, prepared):
+        for (question, transcript), prep in zip(items, prepared):
             if prep is None:
                 out.append(self._unscored("the answer is empty: there is nothing to score"))
                 continue
             feats, units = prep
             block = vectors[offset : offset + len(units.sentences)]
             offset += len(units.sentences)
-            out.append(self._score(question, feats, units, block))
+            out.append(self._score(question, feats, units, block, delivery.measure(transcript)))
         return out
 
     def _prepare(self, text: str) -> tuple[fx.TextFeatures, _Units] | None:
@@ -154,7 +155,9 @@ class RubricReasoner:
     def _unscored(self, reason: str) -> Evaluation:
         return Evaluation(status="unscored", reason=reason, scorer=NAME, scorer_version=VERSION)
 
-    def _score(self, question: Question, feats: fx.TextFeatures, units: _Units, vectors: Vectors) -> Evaluation:
+    def _score(
+        self, question: Question, feats: fx.TextFeatures, units: _Units, vectors: Vectors, spoken: dict[str, float]
+    ) -> Evaluation:
         reference = self.finder.for_question(question, question.skill)
         match = _match(reference, units, vectors, self.embedder)
         judged = self.knowledge.judge(units.sentences, vectors[: len(units.sentences)])
@@ -163,7 +166,7 @@ class RubricReasoner:
             feats, match, reference, judged.support, len(self.knowledge.terms(" ".join(units.sentences)))
         )
         flags = _flags(feats, match, units, wrong)
-        scores = _dimensions(feats, match, content, len(wrong))
+        scores = _with_delivery(_dimensions(feats, match, content, len(wrong)), spoken)
         cap = ADVERSARIAL_CAP if {"instruction_to_scorer", "keyword_stuffing"} & set(flags) else None
         if "off_topic" in flags:
             cap = min(cap or OFF_TOPIC_CAP, OFF_TOPIC_CAP)
@@ -326,6 +329,21 @@ def _dimensions(feats: fx.TextFeatures, match: _Match, content: float, wrong: in
         practical_experience=_clamp(practical),
         communication=_clamp(communication),
         confidence=_clamp(confidence),
+    )
+
+
+def _with_delivery(scores: ScoreBreakdown, spoken: dict[str, float]) -> ScoreBreakdown:
+    """Pace and long pauses (only known for spoken answers) nudge communication and confidence, never content."""
+    wpm = spoken.get("words_per_minute")
+    if wpm is None or wpm <= 0:
+        return scores
+    off_pace = max(0.0, 100 - wpm, wpm - 190) / 60  # 1 point lost 60 words/min outside the comfortable range
+    pauses = 0.3 * spoken.get("long_pauses", 0.0)
+    return scores.model_copy(
+        update={
+            "communication": _clamp(scores.communication - min(1.0, off_pace)),
+            "confidence": _clamp(scores.confidence - min(1.0, pauses)),
+        }
     )
 
 

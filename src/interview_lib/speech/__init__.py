@@ -1,0 +1,1 @@
+"""Voice: decode and check audio, speech to text, text to speech, and delivery analytics."""

