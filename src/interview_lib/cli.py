@@ -49,7 +49,7 @@ def _setup(args: argparse.Namespace, candidate_id: str | None = None) -> Intervi
 
 
 def _reasoner(settings: Settings, seed: int | None) -> Reasoner:
-    return create_reasoner(settings.reasoner, seed=seed or 0, cache_dir=settings.home / "cache")
+    return create_reasoner(settings.reasoner, seed=seed or 0, cache_dir=settings.home / "cache", settings=settings)
 
 
 def _print_outcome(outcome: TurnOutcome, out: TextIO) -> None:

@@ -216,7 +216,14 @@ class Interview:
         self._go(S.EVALUATING)
         evaluation = self._evaluate(turn.question, transcript)
         turn.evaluation = evaluation
+        self._collect_usage(turn)
         return self._decide(turn, evaluation)
+
+    def _collect_usage(self, turn: Turn) -> None:
+        for key, value in self.reasoner.drain_usage().items():
+            turn.usage[key] = round(turn.usage.get(key, 0.0) + value, 3)
+        for note in self.reasoner.notes:
+            self.add_note(note)
 
     def skip(self) -> TurnOutcome:
         """Skip the current question; nothing is scored."""
@@ -350,7 +357,9 @@ class Interview:
 
     def _ask(self, question: Question) -> Question:
         self._go(S.ASKING)
-        self.session.turns.append(Turn(turn_no=len(self.session.turns) + 1, question=question, asked_at=self._clock()))
+        turn = Turn(turn_no=len(self.session.turns) + 1, question=question, asked_at=self._clock())
+        self.session.turns.append(turn)
+        self._collect_usage(turn)  # what generating this question cost
         self.session.asked_question_hashes.append(dedup.question_hash(question.text))
         self._go(S.LISTENING)
         self.recorder.turn_asked(self.session, self.session.turns[-1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,8 +15,24 @@ class Settings(BaseSettings):
 
     # Data root: MLflow store (mlruns.db, artifacts/), Delta tables (delta/) and audio (audio/) live under it.
     home: Path = Field(default=Path("dataready-data"))
-    # Who asks and scores: "rubric" (offline), later "databricks:<endpoint>" or "openai:<model>".
+    # Who asks and scores: "rubric" (offline), "databricks" (serving endpoints below) or "openai:<model>".
     reasoner: str = "rubric"
+    # Databricks model-serving endpoints: questions and evaluation (Pro), follow-ups (Flash).
+    llm_question_endpoint: str = "databricks-gemini-2-5-pro"
+    llm_evaluation_endpoint: str = "databricks-gemini-2-5-pro"
+    llm_follow_up_endpoint: str = "databricks-gemini-2-5-flash"
+    # Workspace login; empty values fall through to databricks-sdk's chain (env vars, ~/.databrickscfg, notebook).
+    databricks_host: str | None = None
+    databricks_token: SecretStr | None = None
+    databricks_profile: str | None = None
+    # An OpenAI-compatible server (vLLM, Ollama, llama.cpp server, OpenAI): base URL ending in /v1, and key.
+    openai_base_url: str = "http://127.0.0.1:8000/v1"
+    openai_api_key: SecretStr | None = None
+    # Per-call timeout and tries (retries back off with jitter on 429, 5xx and timeouts).
+    llm_timeout_s: float = 30.0
+    llm_attempts: int = 3
+    # Ask for JSON-schema structured output (turn off for servers that reject response_format).
+    llm_json_schema: bool = True
     # MLflow tracking URI; empty means a sqlite store under `home` ("databricks" inside a workspace).
     mlflow_tracking_uri: str = ""
     # MLflow experiment that holds one run per session.

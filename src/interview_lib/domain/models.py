@@ -146,6 +146,7 @@ class Turn(_Model):
     skipped: bool = False
     answered_at: datetime | None = None
     delivery: dict[str, float] = Field(default_factory=dict)
+    usage: dict[str, float] = Field(default_factory=dict)  # model calls, tokens, latency for this turn
     notes: list[str] = Field(default_factory=list)
 
     @property

@@ -12,6 +12,8 @@ REASONERS = Registry(
     {
         "rubric": "interview_lib.reasoning.factories:rubric",
         "scripted": "interview_lib.reasoning.factories:scripted",
+        "databricks": "interview_lib.reasoning.factories:databricks",
+        "openai": "interview_lib.reasoning.factories:openai",
     },
 )
 

@@ -25,6 +25,7 @@ class Reasoner(Protocol):
 
     name: str
     version: str
+    notes: list[str]  # what the report should say about this reasoner (e.g. a switch to offline)
 
     def next_question(self, request: QuestionRequest) -> Question | None:
         """A new core question for ``request``; ``None`` when it has nothing to offer."""
@@ -38,4 +39,8 @@ class Reasoner(Protocol):
 
     def evaluate(self, question: Question, transcript: Transcript) -> Evaluation:
         """Score one answer, or say ``unscored`` with a reason. Never raises for bad answers."""
+        ...
+
+    def drain_usage(self) -> dict[str, float]:
+        """Model calls, tokens and latency since the last drain (empty for offline reasoners)."""
         ...

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interview_lib.reasoning.base import Reasoner
+from interview_lib.settings import Settings
+
+if TYPE_CHECKING:
+    from interview_lib.reasoning.rubric import RubricReasoner
 
 
 def rubric(argument: str | None, **options: Any) -> Reasoner:
@@ -20,3 +24,45 @@ def scripted(argument: str | None, **options: Any) -> Reasoner:
     from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
 
     return ScriptedReasoner(judge=fixed_score(float(argument)) if argument else None)
+
+
+def _chat_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "timeout_s": settings.llm_timeout_s,
+        "attempts": settings.llm_attempts,
+        "json_schema": settings.llm_json_schema,
+    }
+
+
+def databricks(argument: str | None, **options: Any) -> Reasoner:
+    """Databricks model serving (argument: one endpoint for every role; default: the three settings)."""
+    from interview_lib.reasoning.chat import databricks_client
+    from interview_lib.reasoning.llm import LLMReasoner, Models
+
+    settings: Settings = options.get("settings") or Settings()
+    token = settings.databricks_token.get_secret_value() if settings.databricks_token else None
+    chat = databricks_client(settings.databricks_host, token, settings.databricks_profile, **_chat_options(settings))
+    models = Models(
+        argument or settings.llm_question_endpoint,
+        argument or settings.llm_evaluation_endpoint,
+        argument or settings.llm_follow_up_endpoint,
+    )
+    return LLMReasoner(chat, models, fallback=_offline(options))
+
+
+def openai(argument: str | None, **options: Any) -> Reasoner:
+    """An OpenAI-compatible chat-completions server (argument: the model name)."""
+    from interview_lib.reasoning.chat import openai_client
+    from interview_lib.reasoning.llm import LLMReasoner, Models
+
+    settings: Settings = options.get("settings") or Settings()
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    chat = openai_client(settings.openai_base_url, key, **_chat_options(settings))
+    model = argument or "default"
+    return LLMReasoner(chat, Models(model, model, model), fallback=_offline(options))
+
+
+def _offline(options: dict[str, Any]) -> RubricReasoner:
+    from interview_lib.reasoning.rubric import RubricReasoner
+
+    return RubricReasoner(seed=options.get("seed", 0) or 0, cache_dir=options.get("cache_dir"))

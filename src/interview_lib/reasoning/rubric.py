@@ -75,6 +75,7 @@ class RubricReasoner:
         self._embedder = embedder
         self._cache_dir = cache_dir
         self._preloaded = False
+        self.notes: list[str] = []
         self._finder: ReferenceFinder | None = None
         self._knowledge: Knowledge | None = None
         self._rng = random.Random(seed)
@@ -103,6 +104,10 @@ class RubricReasoner:
         if self._knowledge is None:
             self._knowledge = Knowledge(self.bank, self.embedder)
         return self._knowledge
+
+    def drain_usage(self) -> dict[str, float]:
+        """No remote calls: nothing to report."""
+        return {}
 
     # -- questions -----------------------------------------------------------------------------------
     def next_question(self, request: QuestionRequest) -> Question | None:

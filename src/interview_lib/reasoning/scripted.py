@@ -51,6 +51,7 @@ class ScriptedReasoner:
         self.follow_ups: deque[Question] = deque(follow_ups)
         self.judge = judge or fixed_score(6.0)
         self.requests: list[QuestionRequest] = []
+        self.notes: list[str] = []
 
     def next_question(self, request: QuestionRequest) -> Question | None:
         """The next queued question, or ``None`` when the queue is empty."""
@@ -66,3 +67,7 @@ class ScriptedReasoner:
     def evaluate(self, question: Question, transcript: Transcript) -> Evaluation:
         """Whatever the judge says."""
         return self.judge(question, transcript)
+
+    def drain_usage(self) -> dict[str, float]:
+        """No remote calls."""
+        return {}

@@ -228,7 +228,11 @@ class SparkDeltaStore:
 
     @_on_conflict
     def append(self, table: str, rows: list[dict[str, object]], *, app_id: str, version: int) -> bool:
-        """Append once per (app_id, version); see ``Store.append``."""
+        """Append once per (app_id, version); see ``Store.append``.
+
+        Run migrate() first: without ``describe_history`` nothing checks that the table exists, and
+        ``saveAsTable`` would create it from the rows (same columns, no comment).
+        """
         if not rows:
             return False
         name = self.table_name(table)

@@ -15,7 +15,6 @@ from typing import Any
 
 from interview_lib.domain.models import InterviewSession, Turn
 from interview_lib.domain.report import SessionReport
-from interview_lib.domain.scoring import DIMENSIONS
 from interview_lib.rendering import render_html, render_markdown
 
 # Fail fast instead of the client's default minutes of retries: the Delta tables are the system of record.
@@ -80,13 +79,14 @@ class MlflowTracker:
         """The five dimensions and the overall, ``step`` = turn number."""
         from mlflow.entities import Metric
 
-        evaluation = turn.evaluation
-        if evaluation is None or evaluation.scores is None or evaluation.overall is None:
-            return
         stamp = int(time.time() * 1000)
-        values: dict[str, Any] = {**evaluation.scores.model_dump(), "overall": evaluation.overall}
-        metrics = [Metric(name, float(values[name]), stamp, turn.turn_no) for name in (*DIMENSIONS, "overall")]
-        self._client.log_batch(run_id, metrics=metrics)
+        values: dict[str, Any] = {f"usage.{k}": v for k, v in turn.usage.items()}
+        evaluation = turn.evaluation
+        if evaluation is not None and evaluation.scores is not None and evaluation.overall is not None:
+            values.update(evaluation.scores.model_dump(), overall=evaluation.overall)
+        if values:
+            metrics = [Metric(name, float(value), stamp, turn.turn_no) for name, value in values.items()]
+            self._client.log_batch(run_id, metrics=metrics)
 
     def finish_run(self, run_id: str, session: InterviewSession, report: SessionReport) -> None:
         """Artifacts (transcript JSONL, report HTML + Markdown, questions JSON), summary metrics, run closed."""

@@ -1,0 +1,291 @@
+"""An LLM interviewer and scorer (Gemini through Databricks serving, or any OpenAI-compatible server).
+
+Each prompt is a template file with one pydantic model for its reply. A reply that does not validate is
+re-asked once with the validation error; then the offline rubric takes over and says so (its name is in the
+score row), or the answer is ``unscored``: a number is never made up. Evidence quotes must occur in the
+transcript; invented ones are dropped and a content dimension left without evidence is capped. After
+repeated failures the remote model is not called again in this session, and the report notes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from string import Template
+from typing import TypeVar
+
+from pydantic import BaseModel, Field
+
+from interview_lib.domain.models import Evaluation, FollowUpType, Question, ScoreBreakdown, Transcript
+from interview_lib.domain.scoring import capped, overall
+from interview_lib.domain.skills import SKILLS
+from interview_lib.errors import ProviderError
+from interview_lib.reasoning import features as fx
+from interview_lib.reasoning.base import QuestionRequest
+from interview_lib.reasoning.chat import ChatClient, ChatReply, Message
+from interview_lib.reasoning.parsing import ReplyError, TruncatedReply, parse_reply
+from interview_lib.reasoning.rubric import ADVERSARIAL_CAP, RubricReasoner
+
+PROMPT_VERSION = "llm-1"
+NO_EVIDENCE_CAP = 3.0
+MAX_FAILURES = 3
+T = TypeVar("T", bound=BaseModel)
+
+
+class GeneratedQuestion(BaseModel):
+    """Reply to ``question.md``."""
+
+    question: str = Field(min_length=15, max_length=400)
+    expected_points: list[str] = Field(min_length=3, max_length=6)
+    red_flags: list[str] = Field(default_factory=list, max_length=4)
+
+
+class FollowUpReply(BaseModel):
+    """Reply to ``follow_up.md``."""
+
+    question: str = Field(min_length=10, max_length=400)
+
+
+_Score = Field(ge=0, le=10)
+
+
+class EvaluationReply(BaseModel):
+    """Reply to ``evaluate.md``."""
+
+    can_judge: bool = True
+    reason: str | None = None
+    technical_correctness: float = _Score
+    depth: float = _Score
+    practical_experience: float = _Score
+    communication: float = _Score
+    confidence: float = _Score
+    rationale: str = ""
+    missing_points: list[str] = Field(default_factory=list)
+    evidence: dict[str, list[str]] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Models:
+    """Which model/endpoint does what (nothing is hard-coded to one model)."""
+
+    questions: str
+    evaluation: str
+    follow_ups: str
+
+
+def _template(name: str) -> Template:
+    text = (resources.files("interview_lib.reasoning") / "prompts" / f"{name}.md").read_text(encoding="utf-8")
+    return Template(text)
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"- {item}" for item in items) or "- (none given)"
+
+
+def _normalise(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+class LLMReasoner:
+    """Asks and scores with remote models; falls back to the offline rubric."""
+
+    version = PROMPT_VERSION
+
+    def __init__(self, chat: ChatClient, models: Models, *, fallback: RubricReasoner | None = None) -> None:
+        self.chat = chat
+        self.models = models
+        self.name = chat.provider
+        self.fallback = fallback or RubricReasoner()
+        self.notes: list[str] = []
+        self._failures = 0
+        self._usage: dict[str, float] = {}
+
+    # -- bookkeeping -----------------------------------------------------------------------------------
+    @property
+    def offline(self) -> bool:
+        """True once the remote model failed too often in a row."""
+        return self._failures >= MAX_FAILURES
+
+    def drain_usage(self) -> dict[str, float]:
+        """Tokens, calls and latency since the last drain."""
+        usage, self._usage = self._usage, {}
+        return usage
+
+    def _count(self, reply: ChatReply) -> None:
+        for key, value in (
+            ("llm_calls", 1),
+            ("llm_prompt_tokens", reply.prompt_tokens),
+            ("llm_completion_tokens", reply.completion_tokens),
+            ("llm_latency_s", round(reply.latency_s, 3)),
+        ):
+            self._usage[key] = self._usage.get(key, 0) + value
+
+    def _failed(self, exc: Exception) -> None:
+        self._failures += 1
+        if self.offline:
+            note = (
+                f"the remote model ({self.name}) failed {MAX_FAILURES} times in a row ({exc}); "
+                "the rest of the interview used the offline interviewer"
+            )
+            if note not in self.notes:
+                self.notes.append(note)
+
+    def _ask(self, model: str, prompt: str, reply_type: type[T], max_tokens: int) -> T:
+        """One call, validated; one re-ask carrying the validation error; truncation is not re-asked."""
+        messages: list[Message] = [{"role": "user", "content": prompt}]
+        schema = reply_type.model_json_schema()
+        for attempt in (1, 2):
+            reply = self.chat.complete(messages, model=model, schema=schema, max_tokens=max_tokens)
+            self._count(reply)
+            try:
+                return parse_reply(reply.text, reply_type, truncated=reply.truncated)
+            except TruncatedReply:
+                raise
+            except ReplyError as exc:
+                if attempt == 2:
+                    raise ReplyError(str(exc), reply.text, attempts=2) from exc
+                messages += [
+                    {"role": "assistant", "content": reply.text},
+                    {"role": "user", "content": f"That reply was invalid: {exc}. Reply with the JSON only."},
+                ]
+        raise AssertionError("unreachable")
+
+    # -- Reasoner --------------------------------------------------------------------------------------
+    def next_question(self, request: QuestionRequest) -> Question | None:
+        """A generated question, or None (the interview then takes one from the bank)."""
+        if self.offline:
+            return None
+        setup = request.setup
+        prompt = _template("question").substitute(
+            role=setup.role,
+            level=setup.level,
+            cloud=setup.cloud,
+            skill=request.skill,
+            skill_title=SKILLS.get(request.skill, request.skill),
+            difficulty=request.difficulty,
+            asked=_bullets(list(request.asked)),
+        )
+        try:
+            reply = self._ask(self.models.questions, prompt, GeneratedQuestion, max_tokens=600)
+        except (ProviderError, ReplyError) as exc:
+            self._failed(exc)
+            return None
+        self._failures = 0
+        digest = hashlib.sha256(reply.question.encode()).hexdigest()[:10]
+        return Question(
+            id=f"gen-{digest}",
+            text=reply.question,
+            skill=request.skill,
+            difficulty=request.difficulty,
+            source="generated",
+            expected_points=reply.expected_points,
+            red_flags=reply.red_flags,
+        )
+
+    def follow_up(
+        self, question: Question, transcript: Transcript, evaluation: Evaluation, kind: FollowUpType
+    ) -> Question | None:
+        """A follow-up from the fast model, or None (the bank's then)."""
+        if self.offline:
+            return None
+        prompt = _template("follow_up").substitute(
+            kind=kind,
+            question=question.text,
+            missing="; ".join(evaluation.missing_points) or "(unclear)",
+            answer=transcript.text,
+        )
+        try:
+            reply = self._ask(self.models.follow_ups, prompt, FollowUpReply, max_tokens=200)
+        except (ProviderError, ReplyError) as exc:
+            self._failed(exc)
+            return None
+        self._failures = 0
+        root = question.parent_id or question.id
+        return Question(
+            id=f"{root}:{kind}:gen",
+            text=reply.question,
+            skill=question.skill,
+            difficulty=question.difficulty,
+            kind="follow_up",
+            follow_up_type=kind,
+            parent_id=root,
+            source="generated",
+            expected_points=evaluation.missing_points or question.expected_points,
+            red_flags=question.red_flags,
+        )
+
+    def evaluate(self, question: Question, transcript: Transcript) -> Evaluation:
+        """The model's score, checked; the rubric's (labelled) when the model fails."""
+        if not transcript.text.strip():
+            return self.fallback.evaluate(question, transcript)
+        if self.offline:
+            return self._fallback(question, transcript, "remote scorer switched off after repeated failures")
+        prompt = _template("evaluate").substitute(
+            question=question.text,
+            expected_points=_bullets(question.expected_points),
+            red_flags=_bullets(question.red_flags),
+            answer=transcript.text.replace("ANSWER>>>", "ANSWER>>"),
+        )
+        try:
+            reply = self._ask(self.models.evaluation, prompt, EvaluationReply, max_tokens=900)
+        except (ProviderError, ReplyError) as exc:  # TruncatedReply included: the rubric takes over
+            self._failed(exc)
+            return self._fallback(question, transcript, str(exc))
+        self._failures = 0
+        return self._checked(reply, transcript)
+
+    # -- checks and fallbacks --------------------------------------------------------------------------
+    def _checked(self, reply: EvaluationReply, transcript: Transcript) -> Evaluation:
+        scorer = f"{self.name}:{self.models.evaluation}"
+        if not reply.can_judge:
+            return Evaluation(
+                status="unscored",
+                reason=reply.reason or "the model could not judge this answer",
+                scorer=scorer,
+                scorer_version=PROMPT_VERSION,
+            )
+        answer = _normalise(transcript.text)
+        kept: dict[str, list[str]] = {}
+        invented = 0
+        for dimension, quotes in reply.evidence.items():
+            real = [q for q in quotes if _normalise(q) and _normalise(q) in answer]
+            invented += len(quotes) - len(real)
+            kept[dimension] = real
+        values = reply.model_dump(include=set(ScoreBreakdown.model_fields))
+        uncapped = dict(values)
+        for dimension in ("technical_correctness", "depth", "practical_experience"):
+            if not kept.get(dimension):
+                values[dimension] = min(values[dimension], NO_EVIDENCE_CAP)
+        scores = ScoreBreakdown(**values)
+        flags = ["invented_evidence_dropped"] if invented else []
+        if values != uncapped:
+            flags.append("unsupported_dimensions_capped")
+        text_features = fx.extract(transcript.text)
+        if text_features.injection_sentences or text_features.keyword_stuffed:  # the model must not be swayed
+            scores = capped(scores, ADVERSARIAL_CAP)
+            flags.append("instruction_to_scorer" if text_features.injection_sentences else "keyword_stuffing")
+        evidence = list(dict.fromkeys(q for quotes in kept.values() for q in quotes))
+        return Evaluation(
+            status="scored",
+            scores=scores,
+            overall=overall(scores),
+            rationale=reply.rationale,
+            evidence=evidence,
+            missing_points=reply.missing_points,
+            flags=flags,
+            scorer=scorer,
+            scorer_version=PROMPT_VERSION,
+        )
+
+    def _fallback(self, question: Question, transcript: Transcript, why: str) -> Evaluation:
+        evaluation = self.fallback.evaluate(question, transcript)
+        if evaluation.status != "scored":
+            return evaluation
+        return evaluation.model_copy(
+            update={
+                "flags": [*evaluation.flags, "fallback_scorer"],
+                "rationale": f"Scored offline by the rubric ({why}). {evaluation.rationale}",
+            }
+        )
