@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+from interview_lib.registry import Registry
 from interview_lib.settings import Settings
 from interview_lib.speech.stt import SpeechToText
 from interview_lib.speech.tts import Speaker
+from interview_lib.store.base import Store
 from interview_lib.store.blobs import BlobStore
 from interview_lib.store.local import LocalDeltaStore
 from interview_lib.store.recorder import TableRecorder
 from interview_lib.tracking.base import Tracker
 
+STORES = Registry(
+    "store",
+    {"local": "interview_lib.persistence:local_store", "spark": "interview_lib.persistence:spark_store"},
+)
 
-def open_store(settings: Settings) -> LocalDeltaStore:
-    """The Delta tables under ``<home>/delta``, migrated to the current schema."""
-    store = LocalDeltaStore(settings.home / "delta")
+
+def local_store(argument: str | None, *, settings: Settings) -> Store:
+    """Delta tables under ``<home>/delta`` (deltalake)."""
+    return LocalDeltaStore(settings.home / "delta")
+
+
+def spark_store(argument: str | None, *, settings: Settings) -> Store:
+    """Unity Catalog tables ``<uc_catalog>.<uc_schema>.<table>`` through the active Spark session."""
+    from pyspark.sql import SparkSession
+
+    from interview_lib.store.spark import SparkDeltaStore
+
+    return SparkDeltaStore(SparkSession.builder.getOrCreate(), settings.uc_catalog, settings.uc_schema)
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name, migrated to the current schema."""
+    store: Store = STORES.create(settings.store, settings=settings)
     store.migrate()
     return store
 

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     llm_attempts: int = 3
     # Ask for JSON-schema structured output (turn off for servers that reject response_format).
     llm_json_schema: bool = True
+    # Where the tables live: "local" (Delta under `home`) or "spark" (Unity Catalog via the active Spark session).
+    store: str = "local"
+    # Unity Catalog location of the tables for the spark store.
+    uc_catalog: str = "main"
+    uc_schema: str = "dataready"
     # MLflow tracking URI; empty means a sqlite store under `home` ("databricks" inside a workspace).
     mlflow_tracking_uri: str = ""
     # MLflow experiment that holds one run per session.
