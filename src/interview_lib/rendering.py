@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 from functools import cache
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from interview_lib.domain.report import SessionReport
 from interview_lib.domain.scoring import DIMENSIONS, WEIGHTS
 from interview_lib.domain.skills import SKILLS
+
+if TYPE_CHECKING:
+    from interview_lib.analytics.cohort import CohortReport
 
 
 def _fmt(value: float | None) -> str:
@@ -101,3 +106,18 @@ def render_markdown(report: SessionReport) -> str:
 
 def _md_escape(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]<>()#+!|" else c for c in text)
+
+
+def render_cohort_html(report: CohortReport, *, generated: str, period: str | None = None) -> str:
+    """The cohort report page: plots inline as PNG, every name and question escaped."""
+    from interview_lib.analytics import plots
+
+    images = {
+        "progress": plots.progress(report),
+        "heatmap": plots.heatmap(report),
+        "dimensions": plots.dimensions(report),
+        "delivery": plots.delivery(report),
+    }
+    encoded = {k: base64.b64encode(v).decode() if v else None for k, v in images.items()}
+    template = _environment().get_template("cohort.html.j2")
+    return template.render(r=report, images=encoded, skills=SKILLS, generated=generated, period=period)

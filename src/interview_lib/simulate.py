@@ -146,3 +146,32 @@ def parse_candidate(spec: str, seed: int = 0) -> SimulatedCandidate:
     if kind != "simulated" or profile not in PROFILES:
         raise ConfigurationError(f"unknown candidate {spec!r}: use simulated:<{'|'.join(PROFILES)}>")
     return SimulatedCandidate(profile, seed=seed)
+
+
+@dataclass(frozen=True)
+class CohortMember:
+    """A simulated candidate of a cohort: a base profile, per-skill strengths and a learning rate."""
+
+    candidate_id: str
+    profile: Profile
+    skill_bias: dict[str, float]
+    improvement: float  # knowledge gained per practice session
+
+    def for_session(self, index: int, seed: int) -> SimulatedCandidate:
+        """The candidate as they answer in their ``index``-th session (0-based)."""
+        bias = {skill: value + self.improvement * index for skill, value in self.skill_bias.items()}
+        return SimulatedCandidate(self.profile, seed=seed, skill_bias=bias)
+
+
+def cohort_members(count: int, skills: list[str], seed: int = 0) -> list[CohortMember]:
+    """``count`` varied candidates: mostly average, some strong, some weak; each with two weak skills."""
+    rng = random.Random(seed)
+    members = []
+    for i in range(count):
+        choices: list[Profile] = ["strong", "average", "weak"]
+        profile = rng.choices(choices, weights=[2, 5, 3])[0]
+        bias = {skill: rng.uniform(-0.1, 0.1) for skill in skills}
+        for weak_skill in rng.sample(skills, 2):
+            bias[weak_skill] -= 0.3
+        members.append(CohortMember(f"cand-{i + 1:03d}", profile, bias, improvement=rng.uniform(0.0, 0.08)))
+    return members

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from interview_lib.domain.models import InterviewSession, Turn
@@ -27,6 +28,12 @@ class Tracker(Protocol):
         """Remove a run that was left incomplete (before a back-fill replaces it)."""
         ...
 
+    def log_job(
+        self, name: str, params: dict[str, str], metrics: dict[str, float], files: list[Path], tags: dict[str, str]
+    ) -> str:
+        """One run for a batch job (cohort report, rescore) with its outputs as artifacts; returns its id."""
+        ...
+
 
 class NullTracker:
     """Tracks nothing."""
@@ -43,3 +50,9 @@ class NullTracker:
 
     def discard_run(self, run_id: str) -> None:
         """Nothing to discard."""
+
+    def log_job(
+        self, name: str, params: dict[str, str], metrics: dict[str, float], files: list[Path], tags: dict[str, str]
+    ) -> str:
+        """No run."""
+        return ""

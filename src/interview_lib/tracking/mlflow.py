@@ -117,3 +117,22 @@ class MlflowTracker:
     def discard_run(self, run_id: str) -> None:
         """Delete an incomplete run."""
         self._client.delete_run(run_id)
+
+    def log_job(
+        self, name: str, params: dict[str, str], metrics: dict[str, float], files: list[Path], tags: dict[str, str]
+    ) -> str:
+        """A finished run for one batch job, its outputs as artifacts."""
+        from mlflow.entities import Metric, Param
+
+        run = self._client.create_run(self._experiment(), tags={"mlflow.runName": name, "dataready.job": name, **tags})
+        run_id = str(run.info.run_id)
+        stamp = int(time.time() * 1000)
+        self._client.log_batch(
+            run_id,
+            metrics=[Metric(k, float(v), stamp, 0) for k, v in metrics.items()],
+            params=[Param(k, str(v)[:6000]) for k, v in params.items()],
+        )
+        for path in files:
+            self._client.log_artifact(run_id, str(path))
+        self._client.set_terminated(run_id, "FINISHED")
+        return run_id

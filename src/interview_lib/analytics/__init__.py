@@ -1,0 +1,1 @@
+"""Batch analytics over the tables: cohort reports and re-scoring."""

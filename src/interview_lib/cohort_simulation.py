@@ -1,0 +1,57 @@
+"""Write a realistic cohort through the normal code path (``dataready simulate-cohort``), for demos and reports."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+
+from interview_lib.bank import load_bank
+from interview_lib.domain.models import ROLES, InterviewSetup
+from interview_lib.interview import Interview
+from interview_lib.reasoning.base import Reasoner
+from interview_lib.simulate import cohort_members, run_simulated_interview
+from interview_lib.store.recorder import Recorder
+
+
+def _clock(start: datetime) -> Callable[[], datetime]:
+    ticks: Iterator[int] = itertools.count()
+    return lambda: start + timedelta(seconds=20 * next(ticks))
+
+
+def simulate_cohort(
+    *,
+    cohort: str,
+    candidates: int,
+    sessions: int,
+    questions: int,
+    reasoner: Reasoner,
+    recorder: Recorder,
+    start: datetime | None = None,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
+    """Run ``candidates`` × ``sessions`` simulated interviews, a week apart, and return the session ids."""
+    first = start or datetime(2026, 9, 7, 9, 0, tzinfo=timezone.utc)
+    members = cohort_members(candidates, load_bank().skills, seed)
+    done: list[str] = []
+    total = candidates * sessions
+    for week in range(sessions):
+        for n, member in enumerate(members):
+            session_seed = seed * 100_000 + week * 1_000 + n
+            setup = InterviewSetup(
+                candidate_id=member.candidate_id,
+                cohort=cohort,
+                role=ROLES[n % 2],
+                level="mid",
+                core_questions=questions,
+                max_follow_ups=1,
+                seed=session_seed,
+            )
+            when = first + timedelta(days=7 * week, hours=n % 8, minutes=n)
+            interview = Interview.start(setup, reasoner, recorder=recorder, clock=_clock(when))
+            run_simulated_interview(interview, member.for_session(week, session_seed))
+            done.append(interview.session.session_id)
+            if progress is not None:
+                progress(len(done), total)
+    return done
