@@ -337,6 +337,67 @@ def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_rescore(args: argparse.Namespace, settings: Settings) -> int:
+    """Re-score stored answers with another scorer version; append, never overwrite; log the agreement."""
+    from interview_lib.analytics.rescore import rescore
+
+    store = open_store(settings)
+    reasoner = create_reasoner(args.scorer, cache_dir=settings.home / "cache", settings=settings)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r  {done}/{total} answers", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    result = rescore(store, reasoner, baseline=args.baseline, progress=progress)
+    print(f"{result.scorer}: appended {result.appended} score(s); {result.already_scored} already scored")
+    metrics: dict[str, float] = {"appended": result.appended, "already_scored": result.already_scored}
+    files: list[Path] = []
+    if result.agreement is not None:
+        a = result.agreement
+        print(
+            f"agreement with {a.baseline} on {a.compared} answers: Spearman {a.spearman}, "
+            f"mean |diff| {a.mean_abs_diff}; drift {a.drift}"
+        )
+        metrics.update(
+            spearman=a.spearman,
+            mean_abs_diff=a.mean_abs_diff,
+            compared=a.compared,
+            **{f"drift.{k}": v for k, v in a.drift.items()},
+        )
+        movers = settings.home / "rescore" / f"movers-{result.scorer.replace(':', '_')}.csv"
+        movers.parent.mkdir(parents=True, exist_ok=True)
+        a.movers.to_csv(movers, index=False)
+        files.append(movers)
+    try:
+        open_tracker(settings).log_job(
+            "rescore",
+            {"scorer": result.scorer, "baseline": args.baseline or "live"},
+            {k: float(v) for k, v in metrics.items() if v == v},
+            files,
+            {},
+        )
+    except Exception as exc:  # the scores are appended; tracking is best effort
+        print(f"MLflow unavailable ({exc}); scores were appended", file=sys.stderr)
+    return 0
+
+
+def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
+    """Record an instructor's score for one turn (scorer human:<reviewer>)."""
+    from interview_lib.analytics.rescore import review_row
+
+    store = open_store(settings)
+    turns = store.read("turns", args.session).to_pylist()
+    if not any(t["turn_no"] == args.turn for t in turns):
+        raise InterviewLibError(
+            f"session {args.session} has no turn {args.turn}: `dataready report SESSION` lists them"
+        )
+    now = datetime.now(timezone.utc)
+    row = review_row(args.session, args.turn, args.reviewer, args.overall, args.note, now)
+    app_id = f"review:{args.reviewer}:{args.session}:{args.turn}"
+    store.append("scores", [row], app_id=app_id, version=int(now.timestamp() * 1000))
+    print(f"review by {args.reviewer} stored for {args.session} turn {args.turn}: {args.overall}")
+    return 0
+
+
 def _date(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text).replace(tzinfo=timezone.utc) if text else None
 
@@ -390,6 +451,19 @@ def build_parser() -> argparse.ArgumentParser:
     cohort.add_argument("--until", default=None, help="day after the last, YYYY-MM-DD")
     cohort.add_argument("--output", required=True, help="folder for cohort_report.html and the extract")
     cohort.set_defaults(handler=cmd_cohort)
+
+    rescore_ = commands.add_parser("rescore", help="re-score stored answers with another scorer version")
+    rescore_.add_argument("--scorer", default="rubric", help="reasoner spec: rubric, databricks, openai:<model>")
+    rescore_.add_argument("--baseline", default=None, help="compare with scorer@version (default: live scores)")
+    rescore_.set_defaults(handler=cmd_rescore)
+
+    review = commands.add_parser("review", help="record an instructor's score for one answer")
+    review.add_argument("session")
+    review.add_argument("turn", type=int)
+    review.add_argument("--overall", type=float, required=True, help="0–10")
+    review.add_argument("--reviewer", required=True)
+    review.add_argument("--note", default="")
+    review.set_defaults(handler=cmd_review)
 
     score = commands.add_parser("score", help="score a JSONL file of answers")
     score.add_argument("--input", required=True, help='JSONL lines {"id", "question", "answer", "skill"?}')

@@ -13,6 +13,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from interview_lib.analytics.rescore import calibration
 from interview_lib.domain.scoring import DIMENSIONS
 from interview_lib.store.base import Store
 
@@ -21,9 +22,10 @@ ATTENTION_BELOW = 5.0
 
 @dataclass(frozen=True)
 class CohortData:
-    """One row per scored turn, with its session's candidate and time."""
+    """One row per scored turn, with its session's candidate and time; and every score row of those turns."""
 
     turns: pd.DataFrame
+    all_scores: pd.DataFrame
 
     @property
     def empty(self) -> bool:
@@ -48,8 +50,9 @@ def load(
     if until is not None:
         sessions = sessions[sessions["created_at"] < pd.Timestamp(until)]
     turns = store.read("turns").to_pandas()
-    scores = store.read("scores").to_pandas()
-    scores = scores[scores["status"] == "scored"]
+    every_score = store.read("scores").to_pandas()
+    every_score = every_score[every_score["session_id"].isin(sessions["session_id"])]
+    scores = every_score[(every_score["status"] == "scored") & ~every_score["scorer"].str.startswith("human:")]
     if scorer_version is not None:
         scores = scores[scores["scorer_version"] == scorer_version]
     scores = scores.sort_values("scored_at").drop_duplicates(["session_id", "turn_no"], keep="first")
@@ -59,7 +62,7 @@ def load(
         .merge(scores[["session_id", "turn_no", *DIMENSIONS, "overall"]], on=["session_id", "turn_no"])
         .merge(sessions[["session_id", "candidate_id", "cohort", "created_at"]], on="session_id")
     )
-    return CohortData(frame.sort_values(["created_at", "turn_no"]).reset_index(drop=True))
+    return CohortData(frame.sort_values(["created_at", "turn_no"]).reset_index(drop=True), every_score)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class CohortReport:
     questions: pd.DataFrame  # per question: asked, mean, difficulty index, discrimination
     delivery: pd.DataFrame  # per session date: words per minute, filler rate
     attention: pd.DataFrame  # candidates who need attention, with the reason
+    calibration: pd.DataFrame  # automatic scorers vs instructor reviews
 
 
 def build(data: CohortData, cohort: str) -> CohortReport:
@@ -104,6 +108,7 @@ def build(data: CohortData, cohort: str) -> CohortReport:
         questions=question_stats(turns),
         delivery=delivery_trend(turns),
         attention=attention(progress),
+        calibration=calibration(data.all_scores),
     )
 
 
