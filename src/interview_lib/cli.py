@@ -314,69 +314,33 @@ def cmd_simulate_cohort(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
     """The cohort report: HTML + extract in --output, logged as an MLflow run."""
-    from interview_lib.analytics.cohort_job import run_cohort_report
+    from interview_lib.analytics.jobs import publish_cohort_report
 
-    outputs = run_cohort_report(
-        open_store(settings), Path(args.output), cohort=args.cohort, since=_date(args.since), until=_date(args.until)
+    outputs, run_id = publish_cohort_report(
+        settings, Path(args.output), cohort=args.cohort, since=_date(args.since), until=_date(args.until)
     )
     report = outputs.report
-    tracker = open_tracker(settings)
-    tags = {"dataready.bundle_target": settings.bundle_target} if settings.bundle_target else {}
-    try:
-        run_id = tracker.log_job(
-            "cohort-report",
-            {"cohort": args.cohort or "all", "since": args.since or "", "until": args.until or ""},
-            {"candidates": report.candidates, "sessions": report.sessions, "overall": report.overall},
-            [outputs.html, outputs.csv, outputs.parquet],
-            tags,
-        )
-        print(f"MLflow run {run_id}")
-    except Exception as exc:  # the files are written; tracking is best effort
-        print(f"MLflow unavailable ({exc}): the report files are still in {args.output}", file=sys.stderr)
     print(f"{report.candidates} candidates, {report.sessions} sessions, mean {report.overall:.1f} → {outputs.html}")
+    print(f"MLflow run {run_id}" if run_id else "MLflow unavailable: the report files are still written")
     return 0
 
 
 def cmd_rescore(args: argparse.Namespace, settings: Settings) -> int:
     """Re-score stored answers with another scorer version; append, never overwrite; log the agreement."""
-    from interview_lib.analytics.rescore import rescore
-
-    store = open_store(settings)
-    reasoner = create_reasoner(args.scorer, cache_dir=settings.home / "cache", settings=settings)
+    from interview_lib.analytics.jobs import publish_rescore
 
     def progress(done: int, total: int) -> None:
         print(f"\r  {done}/{total} answers", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-    result = rescore(store, reasoner, baseline=args.baseline, progress=progress)
+    result, run_id = publish_rescore(settings, args.scorer, baseline=args.baseline, progress=progress)
     print(f"{result.scorer}: appended {result.appended} score(s); {result.already_scored} already scored")
-    metrics: dict[str, float] = {"appended": result.appended, "already_scored": result.already_scored}
-    files: list[Path] = []
     if result.agreement is not None:
         a = result.agreement
         print(
             f"agreement with {a.baseline} on {a.compared} answers: Spearman {a.spearman}, "
             f"mean |diff| {a.mean_abs_diff}; drift {a.drift}"
         )
-        metrics.update(
-            spearman=a.spearman,
-            mean_abs_diff=a.mean_abs_diff,
-            compared=a.compared,
-            **{f"drift.{k}": v for k, v in a.drift.items()},
-        )
-        movers = settings.home / "rescore" / f"movers-{result.scorer.replace(':', '_')}.csv"
-        movers.parent.mkdir(parents=True, exist_ok=True)
-        a.movers.to_csv(movers, index=False)
-        files.append(movers)
-    try:
-        open_tracker(settings).log_job(
-            "rescore",
-            {"scorer": result.scorer, "baseline": args.baseline or "live"},
-            {k: float(v) for k, v in metrics.items() if v == v},
-            files,
-            {},
-        )
-    except Exception as exc:  # the scores are appended; tracking is best effort
-        print(f"MLflow unavailable ({exc}); scores were appended", file=sys.stderr)
+    print(f"MLflow run {run_id}" if run_id else "MLflow unavailable: the scores were appended")
     return 0
 
 

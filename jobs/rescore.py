@@ -1,0 +1,10 @@
+"""Batch job: re-score stored answers with a scorer version (see `dataready rescore --help`)."""
+
+from __future__ import annotations
+
+import sys
+
+from interview_lib.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main(["rescore", *sys.argv[1:]]))

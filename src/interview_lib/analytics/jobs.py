@@ -1,0 +1,123 @@
+"""The batch jobs (CLI, Databricks job, notebook alike): cohort report and rescore, each logged as an MLflow run."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from interview_lib.analytics import cohort as analytics
+from interview_lib.analytics.rescore import RescoreResult, rescore
+from interview_lib.errors import InterviewLibError
+from interview_lib.persistence import open_store, open_tracker
+from interview_lib.reasoning import create_reasoner
+from interview_lib.rendering import render_cohort_html
+from interview_lib.settings import Settings
+from interview_lib.store.base import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CohortOutputs:
+    """Files the job wrote."""
+
+    html: Path
+    csv: Path
+    parquet: Path
+    report: analytics.CohortReport
+
+
+def run_cohort_report(
+    store: Store,
+    output: Path,
+    *,
+    cohort: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> CohortOutputs:
+    """Build the cohort report into ``output``.
+
+    Raises:
+        InterviewLibError: no scored answers match the filters.
+    """
+    data = analytics.load(store, cohort=cohort, since=since, until=until)
+    if data.empty:
+        raise InterviewLibError(
+            f"no scored answers for cohort {cohort or '(all)'} in that period: "
+            "run interviews first, or `dataready simulate-cohort` for demo data"
+        )
+    report = analytics.build(data, cohort or "all cohorts")
+    output.mkdir(parents=True, exist_ok=True)
+    period = " – ".join(d.date().isoformat() for d in (since, until) if d) or None
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    html = output / "cohort_report.html"
+    html.write_text(render_cohort_html(report, generated=generated, period=period), encoding="utf-8")
+    extract = data.turns.drop(columns=["delivery_json"])
+    csv, parquet = output / "cohort_turns.csv", output / "cohort_turns.parquet"
+    extract.to_csv(csv, index=False)
+    extract.to_parquet(parquet, index=False)
+    return CohortOutputs(html, csv, parquet, report)
+
+
+def publish_cohort_report(
+    settings: Settings,
+    output: Path,
+    *,
+    cohort: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> tuple[CohortOutputs, str | None]:
+    """Build the cohort report and log it as an MLflow run (best effort: the files are the result)."""
+    outputs = run_cohort_report(open_store(settings), output, cohort=cohort, since=since, until=until)
+    report = outputs.report
+    params = {
+        "cohort": cohort or "all",
+        "since": since.isoformat() if since else "",
+        "until": until.isoformat() if until else "",
+    }
+    metrics = {"candidates": float(report.candidates), "sessions": float(report.sessions), "overall": report.overall}
+    run_id = _log_job(settings, "cohort-report", params, metrics, [outputs.html, outputs.csv, outputs.parquet])
+    return outputs, run_id
+
+
+def publish_rescore(
+    settings: Settings,
+    scorer: str,
+    *,
+    baseline: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[RescoreResult, str | None]:
+    """Re-score with ``scorer`` (a reasoner spec) and log the agreement as an MLflow run."""
+    reasoner = create_reasoner(scorer, cache_dir=settings.home / "cache", settings=settings)
+    result = rescore(open_store(settings), reasoner, baseline=baseline, progress=progress)
+    metrics: dict[str, float] = {"appended": float(result.appended), "already_scored": float(result.already_scored)}
+    files: list[Path] = []
+    agreement = result.agreement
+    if agreement is not None:
+        metrics.update(
+            compared=float(agreement.compared),
+            mean_abs_diff=agreement.mean_abs_diff,
+            **{f"drift.{k}": v for k, v in agreement.drift.items()},
+        )
+        if agreement.spearman == agreement.spearman:  # NaN when one side is constant
+            metrics["spearman"] = agreement.spearman
+        movers = settings.home / "rescore" / f"movers-{result.scorer.replace(':', '_').replace('@', '_')}.csv"
+        movers.parent.mkdir(parents=True, exist_ok=True)
+        agreement.movers.to_csv(movers, index=False)
+        files.append(movers)
+    run_id = _log_job(settings, "rescore", {"scorer": result.scorer, "baseline": baseline or "live"}, metrics, files)
+    return result, run_id
+
+
+def _log_job(
+    settings: Settings, name: str, params: dict[str, str], metrics: dict[str, float], files: list[Path]
+) -> str | None:
+    tags = {"dataready.bundle_target": settings.bundle_target} if settings.bundle_target else {}
+    try:
+        return open_tracker(settings).log_job(name, params, metrics, files, tags)
+    except Exception as exc:  # the job's output is already written; tracking is best effort
+        log.warning("MLflow unavailable for job %s: %s", name, exc)
+        return None
