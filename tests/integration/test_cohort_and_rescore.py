@@ -1,0 +1,122 @@
+"""Cohort analytics, re-scoring and instructor reviews over real Delta tables."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from interview_lib.analytics.jobs import publish_cohort_report, publish_rescore
+from interview_lib.analytics.rescore import rescore, review_row
+from interview_lib.cohort_simulation import simulate_cohort
+from interview_lib.persistence import open_recorder, open_store
+from interview_lib.reasoning.rubric import RubricReasoner
+from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
+from interview_lib.settings import Settings
+
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture(scope="module")
+def cohort_home(tmp_path_factory: pytest.TempPathFactory, rubric: RubricReasoner) -> Settings:
+    settings = Settings(home=tmp_path_factory.mktemp("cohort"))
+    simulate_cohort(
+        cohort="c1", candidates=4, sessions=3, questions=2, reasoner=rubric, recorder=open_recorder(settings), seed=3
+    )
+    return settings
+
+
+def test_simulated_cohort_is_written_through_the_normal_path(cohort_home: Settings) -> None:
+    store = open_store(cohort_home)
+    sessions = store.read("sessions").to_pandas()
+    assert len(sessions) == 12 and set(sessions["final_state"]) == {"FINISHED"}
+    assert sessions["candidate_id"].nunique() == 4
+    turns = store.read("turns").to_pandas()
+    assert not turns.duplicated(["session_id", "turn_no"]).any()
+
+
+def test_cohort_report_numbers_match_a_direct_query_of_the_tables(cohort_home: Settings, tmp_path: Path) -> None:
+    outputs, run_id = publish_cohort_report(cohort_home, tmp_path, cohort="c1")
+    assert run_id
+    report = outputs.report
+    store = open_store(cohort_home)
+    turns = store.read("turns").to_pandas()
+    scores = store.read("scores").to_pandas()
+    sessions = store.read("sessions").to_pandas()
+    live = scores.sort_values("scored_at").drop_duplicates(["session_id", "turn_no"])
+    joined = (
+        turns[["session_id", "turn_no", "skill"]]
+        .merge(live[live["status"] == "scored"][["session_id", "turn_no", "overall"]], on=["session_id", "turn_no"])
+        .merge(sessions[["session_id", "candidate_id"]], on="session_id")
+    )
+    assert report.turns == len(joined)
+    assert report.overall == pytest.approx(joined["overall"].mean(), abs=0.01)
+    by_skill = joined.groupby(["candidate_id", "skill"])["overall"].mean()
+    for (candidate, skill), value in by_skill.items():
+        assert report.heatmap.loc[candidate, skill] == pytest.approx(value, abs=0.01)
+    html = outputs.html.read_text()
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    images = re.findall(r'alt="([^"]+)" src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    assert {"progress over sessions", "candidate by skill heatmap"} <= {alt for alt, _ in images}
+    assert all(base64.b64decode(data).startswith(b"\x89PNG") for _, data in images)
+    assert outputs.csv.exists() and outputs.parquet.exists()
+
+
+def test_rescoring_appends_is_incremental_and_leaves_old_rows_untouched(cohort_home: Settings) -> None:
+    store = open_store(cohort_home)
+    before = store.read("scores").to_pandas()
+    first = rescore(store, ScriptedReasoner(judge=fixed_score(6)))
+    assert first.appended == before["turn_no"].size and first.agreement is not None
+    again = rescore(store, ScriptedReasoner(judge=fixed_score(6)))
+    assert again.appended == 0 and again.already_scored == first.appended
+    after = store.read("scores").to_pandas()
+    old_rows = after.merge(before, how="inner")
+    assert len(old_rows) == len(before), "earlier score rows are unchanged"
+    assert len(after) == len(before) + first.appended
+
+
+def test_a_new_scorer_version_logs_its_agreement_as_a_run(cohort_home: Settings) -> None:
+    result, run_id = publish_rescore(cohort_home, "rubric")
+    assert result.appended == 0, "the live rubric scores already are rubric@1.0"
+    result, run_id = publish_rescore(cohort_home, "scripted:4", baseline="rubric@1.0")
+    assert run_id and result.agreement is not None and result.agreement.baseline == "rubric@1.0"
+    assert result.agreement.drift["overall"] != 0
+
+
+def test_instructor_reviews_feed_the_calibration_section(cohort_home: Settings, tmp_path: Path) -> None:
+    store = open_store(cohort_home)
+    turns = store.read("turns").to_pandas().head(4)
+    for i, row in enumerate(turns.itertuples()):
+        review = review_row(row.session_id, row.turn_no, "alice", float(2 + 2 * i), "ok", datetime.now(timezone.utc))
+        store.append("scores", [review], app_id=f"review:alice:{row.session_id}:{row.turn_no}", version=1)
+    outputs, _ = publish_cohort_report(cohort_home, tmp_path, cohort="c1")
+    calibration = outputs.report.calibration
+    assert "rubric@1.0" in set(calibration["scorer"])
+    assert "Calibration against instructor reviews" in outputs.html.read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("notebook", "parameters"),
+    [("cohort_report", {"cohort": "c1", "output": "OUT"}), ("rescore", {"scorer": "scripted:5"})],
+)
+def test_batch_notebooks_run_under_papermill(
+    cohort_home: Settings, tmp_path: Path, notebook: str, parameters: dict[str, str]
+) -> None:
+    values = {k: (str(tmp_path / "out") if v == "OUT" else v) for k, v in parameters.items()}
+    output = tmp_path / f"{notebook}.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / f"{notebook}.ipynb"),
+        str(output),
+        parameters={**values, "data_root": str(cohort_home.home)},
+        kernel_name="python3",
+        cwd=str(tmp_path),
+    )
+    executed = nbformat.read(output, as_version=4)
+    errors = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors == []
