@@ -292,7 +292,7 @@ def cmd_sync_mlflow(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_simulate_cohort(args: argparse.Namespace, settings: Settings) -> int:
     """Write a realistic simulated cohort through the normal code path."""
-    from interview_lib.cohort_simulation import simulate_cohort
+    from interview_lib.demo import simulate_cohort
 
     def progress(done: int, total: int) -> None:
         print(f"\r  {done}/{total} sessions", end="" if done < total else "\n", file=sys.stderr, flush=True)

@@ -83,3 +83,15 @@ def delivery(report: CohortReport) -> bytes | None:
     right.set_ylabel("fillers per 100 words")
     left.set_title("Delivery by week")
     return _png(figure)
+
+
+def session_skills(skills: dict[str, float]) -> bytes | None:
+    """One session's per-skill scores as horizontal bars (None when nothing was scored)."""
+    if not skills:
+        return None
+    plt = _pyplot()
+    names = [SKILLS.get(s, s).split(" (")[0] for s in skills]
+    figure, axis = plt.subplots(figsize=(6, 0.45 * len(skills) + 1))
+    axis.barh(names, list(skills.values()), color="#2f6fdd")
+    axis.set(xlim=(0, 10), xlabel="mean overall", title="Per skill")
+    return _png(figure)

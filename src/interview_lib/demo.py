@@ -1,4 +1,5 @@
-"""Write a realistic cohort through the normal code path (``dataready simulate-cohort``), for demos and reports."""
+"""Simulated interviews through the normal code path (recorded to the tables and MLflow): one session for the
+demo and the notebook's non-interactive mode, or a whole cohort (``dataready simulate-cohort``) for reports."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 
 from interview_lib.bank import load_bank
-from interview_lib.domain.models import ROLES, InterviewSetup
+from interview_lib.domain.models import ROLES, Cloud, InterviewSetup, Level, Role
+from interview_lib.domain.report import SessionReport
 from interview_lib.interview import Interview
+from interview_lib.persistence import open_recorder
+from interview_lib.reasoning import create_reasoner
 from interview_lib.reasoning.base import Reasoner
-from interview_lib.simulate import cohort_members, run_simulated_interview
+from interview_lib.settings import Settings
+from interview_lib.simulate import cohort_members, parse_candidate, run_simulated_interview
 from interview_lib.store.recorder import Recorder
 
 
@@ -55,3 +60,23 @@ def simulate_cohort(
             if progress is not None:
                 progress(len(done), total)
     return done
+
+
+def simulated_session(
+    settings: Settings,
+    candidate: str,
+    *,
+    role: Role = "data-engineer",
+    level: Level = "mid",
+    cloud: Cloud = "databricks-agnostic",
+    questions: int = 3,
+    seed: int = 0,
+) -> SessionReport:
+    """One recorded interview taken by ``candidate`` (``simulated:<profile>``); returns its report."""
+    simulated = parse_candidate(candidate, seed)
+    setup = InterviewSetup(
+        candidate_id=simulated.name, role=role, level=level, cloud=cloud, core_questions=questions, seed=seed
+    )
+    reasoner = create_reasoner(settings.reasoner, seed=seed, cache_dir=settings.home / "cache", settings=settings)
+    interview = Interview.start(setup, reasoner, recorder=open_recorder(settings))
+    return run_simulated_interview(interview, simulated)

@@ -1,0 +1,118 @@
+"""The notebook room's widgets, driven by their own click handlers (the browser tests drive the same code)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from interview_lib.domain.models import InterviewSetup
+from interview_lib.domain.report import SessionReport
+from interview_lib.interview import Interview
+from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
+from interview_lib.settings import Settings
+from interview_lib.speech.tts import Silent, Speaker
+from interview_lib.ui import practice_interview
+from interview_lib.ui.views import RoomView, SetupView
+
+
+def _clock():  # type: ignore[no-untyped-def]
+    ticks = itertools.count()
+    return lambda: datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=next(ticks))
+
+
+def _room(tmp_path: Path, score: float = 7.0, questions: int = 2) -> tuple[RoomView, list[SessionReport]]:
+    setup = InterviewSetup(candidate_id="ana", core_questions=questions, max_follow_ups=0, seed=1)
+    interview = Interview.start(setup, ScriptedReasoner(judge=fixed_score(score)), clock=_clock())
+    finished: list[SessionReport] = []
+    room = RoomView(interview, Speaker(Silent(), tmp_path), None, "no microphone here", finished.append)
+    return room, finished
+
+
+def test_setup_requires_a_candidate_and_then_starts() -> None:
+    started: list[tuple[InterviewSetup, bool]] = []
+    view = SetupView({"interviewer": "rubric (offline)"}, lambda s, v: started.append((s, v)))
+    view.start.click()
+    assert started == [] and "candidate" in view.error.value
+    view.candidate.value = "ana"
+    view.questions.value = 3
+    view.voice.value = False
+    view.start.click()
+    assert started[0][0].candidate_id == "ana" and started[0][0].core_questions == 3 and started[0][1] is False
+    assert view.start.disabled
+    assert "rubric (offline)" in view.status.value
+
+
+def test_a_typed_answer_shows_score_and_moves_to_the_next_question(tmp_path: Path) -> None:
+    room, _ = _room(tmp_path)
+    first = room.question.value
+    assert "Question 1 of 2" in room.progress.value and "LISTENING" in room.progress.value
+    room.text.value = "A broadcast join ships the small table to every executor."
+    room.submit.click()
+    assert "Score <b>7.0</b>" in room.feedback.value
+    assert room.question.value != first and "Question 2 of 2" in room.progress.value
+    assert room.text.value == "" and not room.submit.disabled
+    assert "no microphone here" in room.notice.value
+
+
+def test_submitting_nothing_asks_for_an_answer_and_scores_nothing(tmp_path: Path) -> None:
+    room, _ = _room(tmp_path)
+    room.submit.click()
+    assert "first" in room.feedback.value
+    assert room.interview.session.turns[-1].evaluation is None
+
+
+def test_a_click_while_busy_is_ignored(tmp_path: Path) -> None:
+    room, _ = _room(tmp_path)
+    room._busy = True
+    room.text.value = "an answer"
+    room.submit.click()
+    assert room.interview.session.turns[-1].evaluation is None
+
+
+def test_pause_disables_answering_until_resumed(tmp_path: Path) -> None:
+    room, _ = _room(tmp_path)
+    room.pause.click()
+    assert room.pause.description == "Resume" and room.submit.disabled and room.skip.disabled
+    assert "PAUSED" in room.progress.value
+    room.pause.click()
+    assert not room.submit.disabled and "LISTENING" in room.progress.value
+
+
+def test_skip_and_end_lead_to_the_report(tmp_path: Path) -> None:
+    room, finished = _room(tmp_path, questions=3)
+    room.skip.click()
+    room.text.value = "something"
+    room.submit.click()
+    room.end.click()
+    assert len(finished) == 1 and finished[0].skipped == 1 and finished[0].answered == 1
+
+
+def test_the_last_answer_finishes_the_interview(tmp_path: Path) -> None:
+    room, finished = _room(tmp_path, questions=1)
+    room.text.value = "only answer"
+    room.submit.click()
+    assert len(finished) == 1 and finished[0].overall == 7.0
+
+
+@pytest.mark.slow
+def test_practice_interview_runs_from_setup_to_report_with_typed_answers(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, reasoner="scripted:6", tts="silent")
+    root = practice_interview(settings)
+    setup_box = root.children[0]
+    text_inputs = [c for c in setup_box.children if getattr(c, "description", "") == "Candidate"]
+    text_inputs[0].value = "ben"
+    voice = next(c for c in setup_box.children if getattr(c, "description", "").startswith("Voice"))
+    voice.value = False
+    questions = next(c for c in setup_box.children if getattr(c, "description", "") == "Questions")
+    questions.value = 1
+    next(c for c in setup_box.children if getattr(c, "description", "") == "Start interview").click()
+    room_box = root.children[0]
+    textarea = next(c for c in room_box.children if c.__class__.__name__ == "Textarea")
+    textarea.value = "An answer."
+    buttons = next(c for c in room_box.children if c.__class__.__name__ == "HBox").children
+    next(b for b in buttons if b.description == "Submit").click()
+    report_html = root.children[0].children[0].value
+    assert "Your report" in report_html and "6.0" in report_html
