@@ -13,7 +13,7 @@ import pytest
 
 from interview_lib.analytics.jobs import publish_cohort_report, publish_rescore
 from interview_lib.analytics.rescore import rescore, review_row
-from interview_lib.cohort_simulation import simulate_cohort
+from interview_lib.demo import simulate_cohort
 from interview_lib.persistence import open_recorder, open_store
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
