@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import requests
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from interview_lib.errors import ProviderError
+from interview_lib.errors import ConfigurationError, ProviderError
 
 Message = dict[str, str]
 
@@ -101,11 +101,15 @@ class HttpChatClient:
 
     def _post(self, url: str, payload: dict[str, Any]) -> dict[str, Any]:
         try:
-            response = self._session.post(url, json=payload, headers=self._headers(), timeout=self._timeout_s)
+            headers = self._headers()
+        except Exception as exc:  # e.g. an OAuth token refresh that failed
+            raise ProviderError(self.provider, f"could not sign in: {exc}") from exc
+        try:
+            response = self._session.post(url, json=payload, headers=headers, timeout=self._timeout_s)
         except requests.Timeout as exc:
-            raise _Retryable(None, f"no reply within {self._timeout_s:.0f} s") from exc
-        except requests.ConnectionError as exc:
-            raise _Retryable(None, f"cannot connect to {url}") from exc
+            raise _Retryable(None, f"no reply within {self._timeout_s:g} s") from exc
+        except requests.RequestException as exc:  # refused, reset, dropped mid-body...
+            raise _Retryable(None, f"connection to {url} failed: {type(exc).__name__}") from exc
         if response.status_code == 429 or response.status_code >= 500:
             raise _Retryable(response.status_code, f"HTTP {response.status_code}: {response.text[:200]}")
         if response.status_code >= 400:
@@ -156,7 +160,13 @@ def databricks_client(
     """Databricks model serving: ``/serving-endpoints/{endpoint}/invocations``, logged in by databricks-sdk."""
     from databricks.sdk.core import Config
 
-    config = Config(host=host, token=token, profile=profile)
+    try:
+        config = Config(host=host, token=token, profile=profile)
+    except Exception as exc:
+        raise ConfigurationError(
+            f"cannot configure the Databricks workspace login ({exc}): set DATAREADY_DATABRICKS_HOST and "
+            "DATAREADY_DATABRICKS_TOKEN, or DATAREADY_DATABRICKS_PROFILE, or run inside a Databricks notebook"
+        ) from exc
     root = str(config.host).rstrip("/")
     return HttpChatClient(
         provider="databricks",

@@ -16,7 +16,7 @@ from importlib import resources
 from string import Template
 from typing import TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from interview_lib.domain.models import Evaluation, FollowUpType, Question, ScoreBreakdown, Transcript
 from interview_lib.domain.scoring import capped, overall
@@ -48,22 +48,37 @@ class FollowUpReply(BaseModel):
     question: str = Field(min_length=10, max_length=400)
 
 
-_Score = Field(ge=0, le=10)
+_Score = Field(default=None, ge=0, le=10)
+_MARKER = re.compile(r"<{2,}\s*ANSWER|ANSWER\s*>{2,}", re.IGNORECASE)
 
 
 class EvaluationReply(BaseModel):
-    """Reply to ``evaluate.md``."""
+    """Reply to ``evaluate.md``: five scores, or ``can_judge: false`` with a reason and no numbers."""
 
     can_judge: bool = True
     reason: str | None = None
-    technical_correctness: float = _Score
-    depth: float = _Score
-    practical_experience: float = _Score
-    communication: float = _Score
-    confidence: float = _Score
+    technical_correctness: float | None = _Score
+    depth: float | None = _Score
+    practical_experience: float | None = _Score
+    communication: float | None = _Score
+    confidence: float | None = _Score
     rationale: str = ""
     missing_points: list[str] = Field(default_factory=list)
     evidence: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator(*ScoreBreakdown.model_fields, mode="before")
+    @classmethod
+    def _no_booleans(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("a score is a number from 0 to 10, not true/false")
+        return value
+
+    @model_validator(mode="after")
+    def _scores_when_judged(self) -> EvaluationReply:
+        missing = [d for d in ScoreBreakdown.model_fields if getattr(self, d) is None]
+        if self.can_judge and missing:
+            raise ValueError(f"scores missing: {', '.join(missing)}")
+        return self
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,14 @@ def _bullets(items: list[str]) -> str:
 
 def _normalise(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def _as_data(answer: str) -> str:
+    """The answer with anything that looks like our delimiters removed, so it cannot close its own block."""
+    previous = None
+    while previous != answer:
+        previous, answer = answer, _MARKER.sub("[marker removed]", answer)
+    return answer
 
 
 class LLMReasoner:
@@ -194,7 +217,7 @@ class LLMReasoner:
             kind=kind,
             question=question.text,
             missing="; ".join(evaluation.missing_points) or "(unclear)",
-            answer=transcript.text,
+            answer=_as_data(transcript.text),
         )
         try:
             reply = self._ask(self.models.follow_ups, prompt, FollowUpReply, max_tokens=200)
@@ -226,7 +249,7 @@ class LLMReasoner:
             question=question.text,
             expected_points=_bullets(question.expected_points),
             red_flags=_bullets(question.red_flags),
-            answer=transcript.text.replace("ANSWER>>>", "ANSWER>>"),
+            answer=_as_data(transcript.text),
         )
         try:
             reply = self._ask(self.models.evaluation, prompt, EvaluationReply, max_tokens=900)
@@ -250,7 +273,7 @@ class LLMReasoner:
         kept: dict[str, list[str]] = {}
         invented = 0
         for dimension, quotes in reply.evidence.items():
-            real = [q for q in quotes if _normalise(q) and _normalise(q) in answer]
+            real = [q for q in quotes if _normalise(q) and f" {_normalise(q)} " in f" {answer} "]
             invented += len(quotes) - len(real)
             kept[dimension] = real
         values = reply.model_dump(include=set(ScoreBreakdown.model_fields))

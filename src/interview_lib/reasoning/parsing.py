@@ -35,11 +35,21 @@ class TruncatedReply(ReplyError):
     """The reply stopped at the token limit before the JSON was complete."""
 
 
-def _balanced_object(text: str) -> str | None:
-    """The first complete top-level {...} in ``text``; None when it never closes."""
+def _balanced_objects(text: str) -> tuple[list[str], bool]:
+    """Every complete top-level {...} in ``text``, in order, and whether a last one never closes."""
+    found: list[str] = []
     start = text.find("{")
-    if start < 0:
-        return None
+    while start >= 0:
+        end = _closing(text, start)
+        if end is None:
+            return found, True
+        found.append(text[start : end + 1])
+        start = text.find("{", end + 1)
+    return found, False
+
+
+def _closing(text: str, start: int) -> int | None:
+    """Index of the brace closing the one at ``start``; None when it never closes."""
     depth, in_string, quote, escaped = 0, False, "", False
     for i in range(start, len(text)):
         char = text[i]
@@ -57,7 +67,7 @@ def _balanced_object(text: str) -> str | None:
         elif char == "}":
             depth -= 1
             if depth == 0:
-                return text[start : i + 1]
+                return i
     return None
 
 
@@ -78,7 +88,7 @@ def _single_to_double_quotes(text: str) -> str:
 
 
 def _repairs(candidate: str) -> list[str]:
-    fixed = candidate.replace("“", '"').replace("”", '"').replace("’", "'")
+    fixed = candidate.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
     fixed = _TRAILING_COMMA.sub(r"\1", fixed)
     for pattern, value in _PY_LITERALS.items():
         fixed = re.sub(pattern, value, fixed)
@@ -102,19 +112,20 @@ def extract_json(reply: str, *, truncated: bool = False) -> dict[str, object]:
         text = fenced.group(1).strip()
     elif text.startswith("```"):  # an opening fence that never closed: the reply was cut off
         text = text.split("\n", 1)[-1]
-    candidate = _balanced_object(text)
-    if candidate is None:
-        if truncated or "{" in text:
-            raise TruncatedReply("the reply was cut off before its JSON object closed", reply)
+    candidates, unclosed = _balanced_objects(text)
+    for candidate in candidates:
+        for attempt in _repairs(candidate):
+            try:
+                value = json.loads(attempt, strict=False)  # strict=False: raw newlines inside strings
+            except json.JSONDecodeError:
+                continue
+            if isinstance(value, dict):
+                return value
+            break
+    if truncated or (unclosed and not candidates):
+        raise TruncatedReply("the reply was cut off before its JSON object closed", reply)
+    if not candidates:
         raise ReplyError("the reply holds no JSON object", reply)
-    for attempt in _repairs(candidate):
-        try:
-            value = json.loads(attempt)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(value, dict):
-            return value
-        break
     raise ReplyError("the reply's JSON object could not be parsed", reply)
 
 
