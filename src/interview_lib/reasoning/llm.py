@@ -175,6 +175,16 @@ class LLMReasoner:
                 ]
         raise AssertionError("unreachable")
 
+    def _try(self, model: str, prompt: str, reply_type: type[T], max_tokens: int) -> T | None:
+        """``_ask``, with a failure counted and turned into None (the caller then uses the bank)."""
+        try:
+            reply = self._ask(model, prompt, reply_type, max_tokens)
+        except (ProviderError, ReplyError) as exc:
+            self._failed(exc)
+            return None
+        self._failures = 0
+        return reply
+
     # -- Reasoner --------------------------------------------------------------------------------------
     def next_question(self, request: QuestionRequest) -> Question | None:
         """A generated question, or None (the interview then takes one from the bank)."""
@@ -190,12 +200,9 @@ class LLMReasoner:
             difficulty=request.difficulty,
             asked=_bullets(list(request.asked)),
         )
-        try:
-            reply = self._ask(self.models.questions, prompt, GeneratedQuestion, max_tokens=600)
-        except (ProviderError, ReplyError) as exc:
-            self._failed(exc)
+        reply = self._try(self.models.questions, prompt, GeneratedQuestion, max_tokens=600)
+        if reply is None:
             return None
-        self._failures = 0
         digest = hashlib.sha256(reply.question.encode()).hexdigest()[:10]
         return Question(
             id=f"gen-{digest}",
@@ -219,12 +226,9 @@ class LLMReasoner:
             missing="; ".join(evaluation.missing_points) or "(unclear)",
             answer=_as_data(transcript.text),
         )
-        try:
-            reply = self._ask(self.models.follow_ups, prompt, FollowUpReply, max_tokens=200)
-        except (ProviderError, ReplyError) as exc:
-            self._failed(exc)
+        reply = self._try(self.models.follow_ups, prompt, FollowUpReply, max_tokens=200)
+        if reply is None:
             return None
-        self._failures = 0
         root = question.parent_id or question.id
         return Question(
             id=f"{root}:{kind}:gen",
