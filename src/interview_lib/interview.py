@@ -187,16 +187,30 @@ class Interview:
         if not has_speech(audio.samples):
             return self._listen_again(turn, "No speech detected: answer again (check the microphone), or skip.")
         transcript = self.stt.transcribe(audio)
-        if not transcript.text.strip():
-            return self._listen_again(turn, "No words could be recognised: answer again, or type your answer.")
-        if self.blobs is not None:
-            ref = self.blobs.put(data, _extension(audio.container))
-            transcript = transcript.model_copy(update={"audio_ref": str(ref.path), "audio_sha256": ref.sha256})
         if audio.truncated:
             minutes = self.max_audio_seconds / 60
             turn.notes.append(
                 f"the recording was longer than {minutes:.0f} min: only the first {minutes:.0f} min were scored"
             )
+        return self._answer_spoken(turn, transcript, (data, _extension(audio.container)), started)
+
+    def answer_spoken(
+        self, transcript: Transcript, recording: bytes | None = None, extension: str = "wav"
+    ) -> TurnOutcome:
+        """Answer with speech already transcribed (e.g. while the candidate spoke: ``StreamingTranscriber``)."""
+        turn = self._open_turn()
+        started = time.perf_counter()
+        self._go(S.PROCESSING)
+        return self._answer_spoken(turn, transcript, (recording, extension) if recording else None, started)
+
+    def _answer_spoken(
+        self, turn: Turn, transcript: Transcript, recording: tuple[bytes, str] | None, started: float
+    ) -> TurnOutcome:
+        if not transcript.text.strip():
+            return self._listen_again(turn, "No words could be recognised: answer again, or type your answer.")
+        if self.blobs is not None and recording is not None:
+            ref = self.blobs.put(*recording)
+            transcript = transcript.model_copy(update={"audio_ref": str(ref.path), "audio_sha256": ref.sha256})
         turn.delivery = delivery.measure(transcript)
         turn.delivery["processing_s"] = round(time.perf_counter() - started, 3)
         return self._score(turn, transcript)
@@ -263,6 +277,9 @@ class Interview:
         if stored.session.turns:  # replay the last finished turn's idempotent writes (a crash may have cut them)
             recorder.write_turn(stored.session, stored.session.turns[-1])
         interview = cls(stored.session, reasoner, bank=bank, recorder=recorder, clock=clock, similarity=similarity)
+        if stored.session.state in TERMINAL and not stored.recorded_final:
+            # killed while finishing: the final events are in, the session row is not; complete the record
+            recorder.session_finished(stored.session, build_report(stored.session))
         interview._continue(stored.pending_question)
         return interview
 
@@ -288,7 +305,9 @@ class Interview:
             self._ask_next_core()
 
     def end(self) -> SessionReport:
-        """Stop asking (early or after the last question) and build the report."""
+        """Stop asking (early or after the last question) and build the report; again on a finished session."""
+        if self.state is S.FINISHED:
+            return build_report(self.session)
         if self.state is S.PAUSED:
             self.resume()
         if self.state in (S.ASKING, S.LISTENING, S.DECIDING):
@@ -442,4 +461,4 @@ class Interview:
         self._go(S.FINISHED)
         report = build_report(self.session)
         self.recorder.session_finished(self.session, report)
-        return report
+        return build_report(self.session)  # again: recording may have added a note (e.g. MLflow was down)

@@ -12,18 +12,26 @@ from pathlib import Path
 import pyarrow as pa
 from deltalake import CommitProperties, DeltaTable, QueryBuilder, Transaction, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+from filelock import FileLock
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from interview_lib.errors import InterviewLibError
 from interview_lib.store.tables import MIGRATIONS, TABLES, rows_to_arrow, schema
 
+
+def _is_conflict(exc: BaseException) -> bool:
+    """Commit conflicts are worth retrying; schema, protocol and missing-table errors are not."""
+    return isinstance(exc, CommitFailedError) or type(exc) is DeltaError
+
+
 _on_conflict = retry(
-    retry=retry_if_exception_type((CommitFailedError, DeltaError)),
+    retry=retry_if_exception(_is_conflict),
     wait=wait_random_exponential(multiplier=0.02, max=1.0),
     stop=stop_after_attempt(30),
     reraise=True,
 )
 _COMMIT = CommitProperties(max_commit_retries=50)
+COMPACT_AT_FILES = 8  # a table is compacted once it holds this many files, so the count stays bounded
 
 
 class LocalDeltaStore:
@@ -86,7 +94,10 @@ class LocalDeltaStore:
         if not rows:
             return False
         properties = CommitProperties(app_transactions=[Transaction(app_id, version)], max_commit_retries=50)
-        write_deltalake(dt, rows_to_arrow(table, rows), mode="append", commit_properties=properties)
+        # schema_mode="merge": a table a newer release migrated has columns this release does not know
+        write_deltalake(
+            dt, rows_to_arrow(table, rows), mode="append", schema_mode="merge", commit_properties=properties
+        )
         return True
 
     @_on_conflict
@@ -110,11 +121,22 @@ class LocalDeltaStore:
         result = pa.table(
             QueryBuilder().register("t", self._table(table)).execute(f"SELECT * FROM t{where}").read_all()
         )
-        return result.cast(schema(table)) if result.num_rows else schema(table).empty_table()
+        if not result.num_rows:
+            return schema(table).empty_table()
+        return result.select(schema(table).names).cast(schema(table))  # ignore columns a newer release added
+
+    def compact(self, table: str) -> None:
+        """Bin-pack small files once there are enough of them (old files stay until VACUUM, for time travel).
+
+        One compaction at a time per table, across processes: two concurrent OPTIMIZE commits that read the same
+        version can both land with delta-rs and duplicate rows, so a file lock serialises them.
+        """
+        with FileLock(str(self.root / f".{table}.compact.lock")):
+            if self.file_count(table) >= COMPACT_AT_FILES:
+                self._compact(table)
 
     @_on_conflict
-    def compact(self, table: str) -> None:
-        """Bin-pack small files into larger ones (old files stay until VACUUM, for readers and time travel)."""
+    def _compact(self, table: str) -> None:
         self._table(table).optimize.compact(commit_properties=_COMMIT)
 
     def file_count(self, table: str) -> int:

@@ -153,13 +153,15 @@ class TableRecorder:
         self._flush_events(session)
 
     def session_finished(self, session: InterviewSession, report: SessionReport) -> None:
-        """Final events and session row; compact the small appends; close the run with its artifacts."""
+        """Final events and session row first (the record), then the run's artifacts, then compaction."""
         self._flush_events(session)
+        self._write_session(session, report, synced=False)
         run_id = self._run_ids.get(session.session_id)
         if run_id is not None:
             self._track(session, lambda: self.tracker.finish_run(run_id, session, report))
-        self._write_session(session, report)
-        for table in ("turns", "scores", "events"):
+            if self._synced(session):
+                self._write_session(session, report)
+        for table in ("sessions", "turns", "scores", "events"):
             self.store.compact(table)
 
     # -- writes --------------------------------------------------------------------------------------
@@ -176,14 +178,14 @@ class TableRecorder:
         self.store.append("events", batch, app_id=sid, version=last)
         self._written_seq[sid] = last
 
-    def _write_session(self, session: InterviewSession, report: SessionReport | None) -> None:
+    def _write_session(self, session: InterviewSession, report: SessionReport | None, *, synced: bool = True) -> None:
         self.store.upsert_session(
             rows.session_row(
                 session,
                 self._clock(),
                 report,
                 mlflow_run_id=self._run_ids.get(session.session_id),
-                mlflow_synced=self._synced(session) and report is not None,
+                mlflow_synced=synced and self._synced(session) and report is not None,
                 bundle_target=self.bundle_target,
             )
         )

@@ -18,6 +18,7 @@ class StoredSession:
     pending_question: Question | None
     mlflow_run_id: str | None
     mlflow_synced: bool
+    recorded_final: bool  # the sessions row already holds the session's final state
 
 
 def load_session(store: Store, session_id: str) -> StoredSession:
@@ -33,4 +34,10 @@ def load_session(store: Store, session_id: str) -> StoredSession:
     session, pending = session_from_rows(
         row, store.read("turns", session_id).to_pylist(), store.read("events", session_id).to_pylist()
     )
-    return StoredSession(session, pending, row.get("mlflow_run_id") or None, bool(row.get("mlflow_synced")))
+    return StoredSession(
+        session,
+        pending,
+        row.get("mlflow_run_id") or None,
+        bool(row.get("mlflow_synced")),
+        recorded_final=row.get("final_state") == session.state.value,
+    )

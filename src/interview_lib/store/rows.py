@@ -44,6 +44,7 @@ def session_row(
         "mlflow_synced": mlflow_synced,
         "bundle_target": bundle_target,
         "updated_at": now,
+        "notes_json": _json(session.notes),
     }
 
 
@@ -145,6 +146,7 @@ def session_from_rows(
         backends=json.loads(str(session_row_["backends_json"] or "{}")),
         created_at=session_row_["created_at"],
         finished_at=session_row_["finished_at"],
+        notes=json.loads(str(session_row_.get("notes_json") or "[]")),
     )
     if turns and turns[-1].decision is not None:
         session.difficulty = turns[-1].decision.next_difficulty

@@ -38,21 +38,23 @@ def sync_mlflow(
     An incomplete run left by the failed attempt is deleted first, so each session ends with exactly one run.
     """
     done = []
+    targets = {str(r["session_id"]): r.get("bundle_target") for r in store.read("sessions").to_pylist()}
     for session_id in unsynced_sessions(store):
         stored = load_session(store, session_id)
         session = stored.session
+        target = bundle_target or targets.get(session_id)
         if stored.mlflow_run_id:
             try:
                 tracker.discard_run(stored.mlflow_run_id)
             except Exception as exc:  # the partial run may not exist on this server
                 log.info("could not discard run %s: %s", stored.mlflow_run_id, exc)
-        run_id = tracker.start_run(session, bundle_target)
+        run_id = tracker.start_run(session, target)
         for turn in session.turns:
             tracker.log_turn(run_id, turn)
         report = build_report(session)
         tracker.finish_run(run_id, session, report)
         store.upsert_session(
-            session_row(session, clock(), report, mlflow_run_id=run_id, mlflow_synced=True, bundle_target=bundle_target)
+            session_row(session, clock(), report, mlflow_run_id=run_id, mlflow_synced=True, bundle_target=target)
         )
         done.append(session_id)
     return done

@@ -1,0 +1,36 @@
+"""Data roots for tests that run the ``dataready`` command as separate processes.
+
+Building the bank's embedding cache takes about half a minute on two cores, so it is built once per test run
+and copied into each test's data root; a short warm-up demo then creates the Delta tables and the MLflow
+database, so the processes a test starts neither embed the bank nor race to create the stores.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from interview_lib.reasoning.rubric import RubricReasoner
+
+from .processes import WARM_UP_SESSION, demo_command, run_cli
+
+
+@pytest.fixture(scope="session")
+def bank_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the bank's embedding cache, built once for the whole run."""
+    folder = tmp_path_factory.mktemp("bank-vectors")
+    _ = RubricReasoner(cache_dir=folder).embedder  # embeds every bank text and saves the vectors
+    assert list(folder.glob("embeddings-*.npy")), "the embedder saved no cache file"
+    return folder
+
+
+@pytest.fixture
+def data_home(tmp_path: Path, bank_vectors: Path) -> Path:
+    """A data root with the embedding cache in place and one short finished demo (``WARM_UP_SESSION``)."""
+    home = tmp_path / "home"
+    shutil.copytree(bank_vectors, home / "cache")
+    warm_up = run_cli(home, demo_command(WARM_UP_SESSION, 0, questions=1, follow_ups=0))
+    assert warm_up.returncode == 0, warm_up.stderr
+    return home
