@@ -157,7 +157,7 @@ def delivery_trend(turns: pd.DataFrame) -> pd.DataFrame:
             answers=("filler_rate", "count"),
         )
         .reset_index()
-        .round(3)
+        .round({"words_per_minute": 1, "filler_rate": 4})
     )
 
 

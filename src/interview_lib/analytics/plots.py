@@ -9,6 +9,9 @@ import pandas as pd
 from interview_lib.analytics.cohort import CohortReport
 from interview_lib.domain.skills import SKILLS
 
+MAX_LINES = 200  # candidate lines drawn in the progress plot (a random sample beyond that)
+MAX_ROWS = 60  # heatmap rows (the weakest candidates beyond that)
+
 
 def _png(figure: object) -> bytes:
     import matplotlib.pyplot as plt
@@ -32,8 +35,11 @@ def progress(report: CohortReport) -> bytes:
     """Each candidate's session overall (thin lines) and the cohort mean per session number (thick)."""
     plt = _pyplot()
     figure, axis = plt.subplots(figsize=(8, 4))
-    for _, group in report.progress.groupby("candidate_id"):
-        axis.plot(group["session_no"], group["overall"], color="#9db4d9", linewidth=0.8, alpha=0.7)
+    candidates = report.progress["candidate_id"].drop_duplicates()
+    shown = set(candidates.sample(MAX_LINES, random_state=0)) if len(candidates) > MAX_LINES else set(candidates)
+    for candidate, group in report.progress.groupby("candidate_id"):
+        if candidate in shown:
+            axis.plot(group["session_no"], group["overall"], color="#9db4d9", linewidth=0.8, alpha=0.7)
     mean = report.progress.groupby("session_no")["overall"].mean()
     axis.plot(mean.index, mean.to_numpy(), color="#1f4e9c", linewidth=3, label="cohort mean")
     axis.set(xlabel="practice session", ylabel="overall (0–10)", ylim=(0, 10), title="Progress over sessions")
@@ -45,6 +51,8 @@ def heatmap(report: CohortReport) -> bytes:
     """Candidate × skill mean overall."""
     plt = _pyplot()
     table: pd.DataFrame = report.heatmap
+    if len(table) > MAX_ROWS:  # a large cohort: the candidates with the lowest mean, who need attention first
+        table = table.loc[table.mean(axis=1).sort_values().index[:MAX_ROWS]]
     figure, axis = plt.subplots(figsize=(max(6, 0.6 * table.shape[1] + 2), max(3, 0.28 * table.shape[0] + 1.5)))
     image = axis.imshow(table.to_numpy(dtype=float), cmap="RdYlGn", vmin=0, vmax=10, aspect="auto")
     axis.set_xticks(

@@ -1,8 +1,8 @@
 """The ``Recorder`` port and the recorder that writes Delta rows and MLflow runs as the interview goes.
 
-Write order per finished turn: ``turns`` (the commit that makes a turn finished), then ``scores`` and
-``events``. Every write is idempotent on its key, so ``repair`` after a crash simply replays the last
-finished turn's writes. MLflow failures never stop the interview: the session row keeps
+Write order per finished turn: ``turns`` (the commit that makes a turn finished), then ``scores``; the turn's
+transitions are written with the next ask (``events``). Every write is idempotent on its key, so a resume after a
+crash simply replays the last finished turn's writes. MLflow failures never stop the interview: the session row keeps
 ``mlflow_synced = false`` and ``dataready sync-mlflow`` back-fills it.
 """
 
@@ -143,14 +143,14 @@ class TableRecorder:
             self._track(session, lambda: self.tracker.log_turn(run_id, turn))
 
     def write_turn(self, session: InterviewSession, turn: Turn) -> None:
-        """The finished turn's rows (safe to repeat)."""
+        """The finished turn's rows (safe to repeat). Its transitions go out with the next ask or the end: one
+        events commit per turn instead of two, and resume needs only the turn row and the last ask."""
         now = self._clock()
         sid = session.session_id
         self.store.append("turns", [rows.turn_row(sid, turn, now)], app_id=sid, version=turn.turn_no)
         if turn.evaluation is not None:
             row = rows.score_row(sid, turn.turn_no, turn.evaluation, now)
             self.store.append("scores", [row], app_id=sid, version=turn.turn_no)
-        self._flush_events(session)
 
     def session_finished(self, session: InterviewSession, report: SessionReport) -> None:
         """Final events and session row first (the record), then the run's artifacts, then compaction."""
