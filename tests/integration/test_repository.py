@@ -29,6 +29,13 @@ def _jobs() -> list[tuple[Path, dict[str, Any]]]:
     ]
 
 
+def test_every_job_definition_parses_as_a_databricks_job() -> None:
+    from databricks.bundles.jobs import Job
+
+    for _, job in _jobs():
+        assert Job.from_dict(job).name == job["name"]
+
+
 def test_every_job_is_tagged_with_the_bundle_target() -> None:
     assert _jobs()
     for _, job in _jobs():
