@@ -344,6 +344,28 @@ def cmd_rescore(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Import answers recorded elsewhere (JSONL of transcripts or audio files) as scored sessions."""
+    from interview_lib.analytics.importer import import_answers
+
+    path = Path(args.input)
+    needs_stt = '"audio"' in path.read_text(encoding="utf-8")
+    result = import_answers(
+        path,
+        reasoner=_reasoner(settings, None),
+        recorder=open_recorder(settings),
+        stt=open_stt(settings) if needs_stt else None,
+        cohort=args.cohort,
+    )
+    for problem in result.skipped:
+        print(f"{path}: skipped {problem}", file=sys.stderr)
+    print(
+        f"imported {result.answers} answer(s) into {len(result.sessions)} session(s) of cohort {args.cohort!r}"
+        + (f"; {result.already_imported} session(s) were imported before" if result.already_imported else "")
+    )
+    return 0
+
+
 def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
     """Record an instructor's score for one turn (scorer human:<reviewer>)."""
     from interview_lib.analytics.rescore import review_row
@@ -420,6 +442,11 @@ def build_parser() -> argparse.ArgumentParser:
     rescore_.add_argument("--scorer", default="rubric", help="reasoner spec: rubric, databricks, openai:<model>")
     rescore_.add_argument("--baseline", default=None, help="compare with scorer@version (default: live scores)")
     rescore_.set_defaults(handler=cmd_rescore)
+
+    importer = commands.add_parser("import-answers", help="import recorded answers (JSONL: transcripts or audio)")
+    importer.add_argument("input", help='JSONL lines {"id", "question", "answer"|"audio", "skill"?, "candidate_id"?}')
+    importer.add_argument("--cohort", default="imported")
+    importer.set_defaults(handler=cmd_import)
 
     review = commands.add_parser("review", help="record an instructor's score for one answer")
     review.add_argument("session")

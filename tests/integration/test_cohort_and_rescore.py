@@ -120,3 +120,26 @@ def test_batch_notebooks_run_under_papermill(
     executed = nbformat.read(output, as_version=4)
     errors = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
+
+
+def test_imported_answers_become_scored_sessions_once(tmp_path: Path, rubric: RubricReasoner) -> None:
+    from interview_lib.analytics.importer import import_answers
+
+    settings = Settings(home=tmp_path / "home")
+    source = tmp_path / "answers.jsonl"
+    source.write_text(
+        '{"id": 1, "question": "What does VACUUM do in Delta Lake?", "candidate_id": "ext-1", "answer": '
+        '"VACUUM deletes files the table no longer references once they are older than the retention period."}\n'
+        "not json\n"
+        '{"id": 2, "question": "Why is Parquet good for analytics?", "candidate_id": "ext-1", "answer": '
+        '"It is columnar, so a query reads only the columns it needs and skips row groups using statistics."}\n'
+        '{"id": 3, "question": "No answer here"}\n'
+    )
+    first = import_answers(source, reasoner=rubric, recorder=open_recorder(settings))
+    assert first.answers == 2 and len(first.sessions) == 1
+    assert [s.split(":")[0] for s in first.skipped] == ["line 2", "line 4"]
+    again = import_answers(source, reasoner=rubric, recorder=open_recorder(settings))
+    assert again.answers == 0 and again.already_imported == 1
+    store = open_store(settings)
+    assert store.read("turns").num_rows == 2 and store.read("scores").num_rows == 2
+    assert rescore(store, ScriptedReasoner(judge=fixed_score(5))).appended == 2
