@@ -8,6 +8,7 @@ database, so the processes a test starts neither embed the bank nor race to crea
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,27 @@ def data_home(tmp_path: Path, bank_vectors: Path) -> Path:
     warm_up = run_cli(home, demo_command(WARM_UP_SESSION, 0, questions=1, follow_ups=0))
     assert warm_up.returncode == 0, warm_up.stderr
     return home
+
+
+SPARK_CATALOG = "dataready"
+
+
+@pytest.fixture(scope="module")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A Sail Spark Connect server on a free loopback port, and a session connected to it (UTC)."""
+    from pysail.spark import SparkConnectServer
+    from pyspark.sql import SparkSession
+
+    with pytest.MonkeyPatch.context() as env:  # Sail reads its configuration when the server is created
+        env.setenv("SAIL_CATALOG__LIST", f'[{{name="{SPARK_CATALOG}", type="memory", initial_database=["default"]}}]')
+        env.setenv("SAIL_CATALOG__DEFAULT_CATALOG", SPARK_CATALOG)
+        server = SparkConnectServer("127.0.0.1", 0)
+        server.start()
+    _, port = server.listening_address
+    session = SparkSession.builder.remote(f"sc://127.0.0.1:{port}").getOrCreate()
+    # Managed tables go under the warehouse folder; Sail wants an absolute path there.
+    session.conf.set("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("warehouse")))
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    yield session
+    session.stop()
+    server.stop()

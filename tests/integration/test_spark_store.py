@@ -27,7 +27,6 @@ to be un-marked, the day Sail supports it):
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -39,33 +38,15 @@ from interview_lib.errors import InterviewLibError
 from interview_lib.store.spark import SparkDeltaStore, create_table_sql
 from interview_lib.store.tables import TABLES, schema
 
+from .conftest import SPARK_CATALOG as CATALOG
+
 pytestmark = [
     pytest.mark.spark,
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
 ]
 
-CATALOG = "dataready"
+
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """A Sail Spark Connect server on a free loopback port, and a session connected to it."""
-    from pysail.spark import SparkConnectServer
-    from pyspark.sql import SparkSession
-
-    with pytest.MonkeyPatch.context() as env:  # Sail reads its configuration when the server is created
-        env.setenv("SAIL_CATALOG__LIST", f'[{{name="{CATALOG}", type="memory", initial_database=["default"]}}]')
-        env.setenv("SAIL_CATALOG__DEFAULT_CATALOG", CATALOG)
-        server = SparkConnectServer("127.0.0.1", 0)
-        server.start()
-    _, port = server.listening_address
-    session = SparkSession.builder.remote(f"sc://127.0.0.1:{port}").getOrCreate()
-    # Managed tables go under the warehouse folder; Sail wants an absolute path there.
-    session.conf.set("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("warehouse")))
-    yield session
-    session.stop()
-    server.stop()
 
 
 @pytest.fixture

@@ -7,8 +7,10 @@ appended later by other scorer versions are ignored here unless ``scorer_version
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +18,11 @@ import pandas as pd
 from interview_lib.analytics.rescore import calibration
 from interview_lib.domain.scoring import DIMENSIONS
 from interview_lib.store.base import Store
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame as SparkFrame
+else:
+    SparkFrame = Any
 
 ATTENTION_BELOW = 5.0
 
@@ -185,3 +192,54 @@ def attention(progress: pd.DataFrame) -> pd.DataFrame:
             )
     columns = ["candidate_id", "latest", "trend", "sessions", "reason"]
     return pd.DataFrame(rows, columns=columns).sort_values("latest").reset_index(drop=True)
+
+
+def load_spark(
+    frame: Callable[[str], SparkFrame],
+    *,
+    cohort: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> CohortData:
+    """``load`` as Spark DataFrame code, for tables too big for one machine (Unity Catalog on Databricks).
+
+    The filtering, the live-score choice (first score per turn, by a window) and the joins run in Spark; only the
+    turn-level result comes to the driver, where ``build`` computes the same figures as locally.
+
+    Args:
+        frame: table name → DataFrame (``spark.table(...)`` for Unity Catalog, ``spark.read.format("delta")``).
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    sessions = frame("sessions")
+    if cohort is not None:
+        sessions = sessions.where(F.col("cohort") == cohort)
+    if since is not None:
+        sessions = sessions.where(F.col("created_at") >= F.lit(since))
+    if until is not None:
+        sessions = sessions.where(F.col("created_at") < F.lit(until))
+    sessions = sessions.select("session_id", "candidate_id", "cohort", "created_at")
+    every_score = frame("scores").join(sessions.select("session_id"), "session_id")
+    first = Window.partitionBy("session_id", "turn_no").orderBy("scored_at")
+    live = (
+        every_score.where((F.col("status") == "scored") & ~F.col("scorer").startswith("human:"))
+        .withColumn("_rank", F.row_number().over(first))
+        .where(F.col("_rank") == 1)
+        .select("session_id", "turn_no", *DIMENSIONS, "overall")
+    )
+    keep = ["session_id", "turn_no", "question_id", "question_text", "skill", "difficulty", "kind", "delivery_json"]
+    joined = frame("turns").select(*keep).join(live, ["session_id", "turn_no"]).join(sessions, "session_id")
+    turns = _utc(joined.toPandas(), ("created_at",))
+    return CohortData(
+        turns.sort_values(["created_at", "turn_no"]).reset_index(drop=True),
+        _utc(every_score.toPandas(), ("scored_at",)),
+    )
+
+
+def _utc(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Spark hands timestamps back in the session time zone without one: make them UTC like the local path."""
+    for column in columns:
+        values = pd.to_datetime(frame[column])
+        frame[column] = values.dt.tz_localize("UTC") if values.dt.tz is None else values.dt.tz_convert("UTC")
+    return frame

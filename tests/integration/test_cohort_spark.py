@@ -1,0 +1,42 @@
+"""The cohort analytics as Spark DataFrame code give the same figures as the pandas path on the same tables.
+
+The tables are written by the normal local path (delta-rs) and read through Spark Connect (a local Sail server).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from interview_lib.analytics import cohort
+from interview_lib.demo import simulate_cohort
+from interview_lib.persistence import open_recorder, open_store
+from interview_lib.reasoning.rubric import RubricReasoner
+from interview_lib.settings import Settings
+
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+]
+
+
+def test_spark_and_pandas_cohort_figures_agree(
+    spark: object, tmp_path_factory: pytest.TempPathFactory, rubric: RubricReasoner
+) -> None:
+    settings = Settings(home=tmp_path_factory.mktemp("spark-cohort"))
+    simulate_cohort(
+        cohort="sc", candidates=3, sessions=2, questions=2, reasoner=rubric, recorder=open_recorder(settings), seed=5
+    )
+    store = open_store(settings)
+    local = cohort.build(cohort.load(store, cohort="sc"), "sc")
+    remote = cohort.build(
+        cohort.load_spark(lambda t: spark.read.format("delta").load(store.path(t)), cohort="sc"),
+        "sc",  # type: ignore[attr-defined]
+    )
+    assert (remote.candidates, remote.sessions, remote.turns) == (local.candidates, local.sessions, local.turns)
+    assert remote.overall == pytest.approx(local.overall)
+    pd.testing.assert_frame_equal(remote.heatmap, local.heatmap, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        remote.weakest_skills.reset_index(drop=True), local.weakest_skills.reset_index(drop=True), check_dtype=False
+    )
+    assert remote.progress["overall"].round(6).tolist() == local.progress["overall"].round(6).tolist()
