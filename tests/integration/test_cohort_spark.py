@@ -40,3 +40,25 @@ def test_spark_and_pandas_cohort_figures_agree(
         remote.weakest_skills.reset_index(drop=True), local.weakest_skills.reset_index(drop=True), check_dtype=False
     )
     assert remote.progress["overall"].round(6).tolist() == local.progress["overall"].round(6).tolist()
+
+
+def test_the_scorer_runs_on_spark_executors_with_map_in_pandas(
+    spark: object, tmp_path_factory: pytest.TempPathFactory, rubric: RubricReasoner
+) -> None:
+    from datetime import datetime, timezone
+
+    from interview_lib.analytics.rescore import score_turns_spark
+
+    settings = Settings(home=tmp_path_factory.mktemp("spark-rescore"))
+    simulate_cohort(
+        cohort="sr", candidates=2, sessions=1, questions=2, reasoner=rubric, recorder=open_recorder(settings), seed=2
+    )
+    store = open_store(settings)
+    turns = spark.read.format("delta").load(store.path("turns"))  # type: ignore[attr-defined]
+    scored = score_turns_spark(turns, "scripted:6", datetime(2026, 5, 1, tzinfo=timezone.utc)).toPandas()
+    answered = store.read("turns").to_pandas()
+    answered = answered[answered["transcript"].notna()]
+    assert sorted(zip(scored["session_id"], scored["turn_no"])) == sorted(
+        zip(answered["session_id"], answered["turn_no"])
+    )
+    assert set(scored["scorer"]) == {"scripted"} and set(scored["overall"]) == {6.0}

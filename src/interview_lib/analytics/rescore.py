@@ -8,9 +8,10 @@ is computed on the turns both versions scored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,12 @@ from interview_lib.domain.scoring import DIMENSIONS
 from interview_lib.reasoning.base import Reasoner
 from interview_lib.store.base import Store
 from interview_lib.store.rows import score_row
+from interview_lib.store.tables import rows_to_arrow, schema
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame as SparkFrame
+else:
+    SparkFrame = Any
 
 CHUNK = 128
 
@@ -171,3 +178,29 @@ def calibration(scores: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["scorer", "reviewed_turns", "spearman", "mean_abs_diff"])
+
+
+def score_turns_spark(turns: SparkFrame, scorer: str, now: datetime) -> SparkFrame:
+    """Score a DataFrame of ``turns`` rows with ``scorer`` on the executors (``mapInPandas``): ``scores`` rows.
+
+    Each Python worker builds its own reasoner once (the rubric loads its model from the installed wheel), then
+    scores its partitions in batches. The caller appends the result (``SparkDeltaStore.append``) or filters it
+    against existing scores first, as ``pending_turns`` does locally.
+    """
+    from interview_lib.store.spark import column_list
+
+    def batches(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        from interview_lib.reasoning import create_reasoner
+
+        reasoner = create_reasoner(scorer)
+        for frame in frames:
+            turns_ = [Turn.model_validate_json(j) for j in frame["turn_json"]]
+            pairs = [(t.question, t.transcript or Transcript(text="")) for t in turns_]
+            rows = [
+                score_row(sid, t.turn_no, e, now)
+                for sid, t, e in zip(frame["session_id"], turns_, _evaluate_all(reasoner, pairs))
+            ]
+            yield rows_to_arrow("scores", rows).to_pandas()
+
+    answered = turns.where(turns["transcript"].isNotNull()).select("session_id", "turn_json")
+    return answered.mapInPandas(batches, column_list(list(schema("scores"))))
