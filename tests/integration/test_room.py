@@ -116,3 +116,24 @@ def test_practice_interview_runs_from_setup_to_report_with_typed_answers(tmp_pat
     next(b for b in buttons if b.description == "Submit").click()
     report_html = root.children[0].children[0].value
     assert "Your report" in report_html and "6.0" in report_html
+
+
+def test_the_review_widget_stores_a_human_score(tmp_path: Path) -> None:
+    from interview_lib.persistence import open_recorder, open_store
+    from interview_lib.ui.review import review_widget
+
+    settings = Settings(home=tmp_path, tts="silent")
+    setup = InterviewSetup(candidate_id="ana", cohort="c", core_questions=1, max_follow_ups=0, seed=1)
+    interview = Interview.start(setup, ScriptedReasoner(judge=fixed_score(4)), recorder=open_recorder(settings))
+    interview.answer("An answer to review.")
+    interview.end()
+    store = open_store(settings)
+    widget = review_widget(store, "c")
+    _choice, shown, reviewer, score, _note, save, status = widget.children[1:]
+    assert "An answer to review." in shown.value and "4.0" in shown.value
+    save.click()
+    assert "enter your name" in status.value
+    reviewer.value, score.value = "bob", 7.5
+    save.click()
+    humans = store.read("scores").to_pandas().query("scorer == 'human:bob'")
+    assert humans["overall"].tolist() == [7.5] and "Saved" in status.value
