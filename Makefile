@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SOURCES := src tests bench jobs
 
-.PHONY: install demo test lint bench clean
+.PHONY: install system-deps demo test lint bench clean
 
 install: $(VENV)/.installed
 
@@ -24,7 +24,13 @@ lint: install
 	$(BIN)/ruff format --check $(SOURCES)
 	$(BIN)/mypy
 
-test: lint
+# espeak-ng: the second voice the speech tests and bench/stt.py synthesize clips with.
+# chromium: Debian's browser for the browser tests (-m browser); Playwright never downloads its own.
+system-deps:
+	@command -v espeak-ng >/dev/null 2>&1 || { apt-get update && apt-get install -y espeak-ng; }
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium chromium-driver; }
+
+test: system-deps lint
 	$(BIN)/pytest
 
 bench: install

@@ -15,6 +15,7 @@ class Microphone:
     widget: Any
     recorded: Callable[[], bytes]
     on_recorded: Callable[[Callable[[], None]], None]
+    clear: Callable[[], None]  # forget the last recording once it was submitted
 
 
 def microphone() -> tuple[Microphone | None, str | None]:
@@ -31,4 +32,7 @@ def microphone() -> tuple[Microphone | None, str | None]:
     def on_recorded(callback: Callable[[], None]) -> None:
         recorder.audio.observe(lambda _change: callback(), names="value")
 
-    return Microphone(recorder, lambda: bytes(recorder.audio.value or b""), on_recorded), None
+    def clear() -> None:
+        recorder.audio.value = b""
+
+    return Microphone(recorder, lambda: bytes(recorder.audio.value or b""), on_recorded, clear), None

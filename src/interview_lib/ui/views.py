@@ -191,6 +191,8 @@ class RoomView:
         self.feedback.value = heard + f"<p>{line}</p>"
         self.text.value = ""
         self.upload.value = ()
+        if self.mic is not None:
+            self.mic.clear()
         self.recording.value = ""
         if self.interview.current_question is None:
             self._on_finish(self.interview.end())
