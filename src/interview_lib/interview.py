@@ -61,6 +61,11 @@ class TurnOutcome:
     message: str
 
 
+def _duration(seconds: float) -> str:
+    """``90`` → "1.5 min", ``15`` → "15 s"."""
+    return f"{seconds:g} s" if seconds < 60 else f"{seconds / 60:g} min"
+
+
 def _extension(container: str) -> str:
     """A file extension for a PyAV container name ("matroska,webm" → webm, "mov,mp4,m4a,..." → m4a)."""
     names = container.split(",")
@@ -188,10 +193,8 @@ class Interview:
             return self._listen_again(turn, "No speech detected: answer again (check the microphone), or skip.")
         transcript = self.stt.transcribe(audio)
         if audio.truncated:
-            minutes = self.max_audio_seconds / 60
-            turn.notes.append(
-                f"the recording was longer than {minutes:.0f} min: only the first {minutes:.0f} min were scored"
-            )
+            limit = _duration(self.max_audio_seconds)
+            turn.notes.append(f"the recording was longer than {limit}: only the first {limit} were scored")
         return self._answer_spoken(turn, transcript, (data, _extension(audio.container)), started)
 
     def answer_spoken(
