@@ -11,6 +11,7 @@ import jinja2
 from interview_lib.domain.report import SessionReport
 from interview_lib.domain.scoring import DIMENSIONS, WEIGHTS
 from interview_lib.domain.skills import SKILLS
+from interview_lib.speech import delivery
 
 if TYPE_CHECKING:
     from interview_lib.analytics.cohort import CohortReport
@@ -53,6 +54,14 @@ def render_text(report: SessionReport) -> str:
         score = _fmt(q.overall) if q.status == "scored" else f"{q.status}: {q.reason or ''}"
         lines.append(f"     score: {score} — {q.rationale}")
         lines += [f"     evidence: “{e}”" for e in q.evidence[:2]]
+        if q.delivery.get("words_per_minute"):
+            d = q.delivery
+            lines.append(
+                f"     delivery: {d['words_per_minute']:.0f} words/min, {d.get('fillers', 0):.0f} fillers, "
+                f"{d.get('long_pauses', 0):.0f} long pauses"
+            )
+            lines += [f"     tip: {tip}" for tip in delivery.guidance(d)]
+        lines += [f"     note: {n}" for n in q.notes]
     if report.notes:
         lines += ["", "Notes:", *(f"  * {n}" for n in report.notes)]
     return "\n".join(lines)
@@ -72,7 +81,9 @@ def _environment() -> jinja2.Environment:
 def render_html(report: SessionReport) -> str:
     """One self-contained HTML page (no scripts, no external assets); all candidate text is escaped."""
     template = _environment().get_template("report.html.j2")
-    return template.render(r=report, dimensions=DIMENSIONS, weights=WEIGHTS, skills=SKILLS, fmt=_fmt)
+    return template.render(
+        r=report, dimensions=DIMENSIONS, weights=WEIGHTS, skills=SKILLS, fmt=_fmt, tips=delivery.guidance
+    )
 
 
 def render_markdown(report: SessionReport) -> str:
