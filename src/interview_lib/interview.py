@@ -191,7 +191,10 @@ class Interview:
             return self._listen_again(turn, str(exc))
         if not has_speech(audio.samples):
             return self._listen_again(turn, "No speech detected: answer again (check the microphone), or skip.")
-        transcript = self.stt.transcribe(audio)
+        try:
+            transcript = self.stt.transcribe(audio)
+        except InterviewLibError as exc:  # a remote recogniser failed: nothing is lost, the candidate tries again
+            return self._listen_again(turn, f"Speech recognition failed ({exc}): answer again, or type your answer.")
         if audio.truncated:
             limit = _duration(self.max_audio_seconds)
             turn.notes.append(f"the recording was longer than {limit}: only the first {limit} were scored")

@@ -57,7 +57,9 @@ def open_stt(settings: Settings) -> SpeechToText:
     """The speech-to-text backend (offline faster-whisper by default)."""
     from interview_lib.speech.stt import create_stt
 
-    return create_stt(settings.stt, cache_dir=settings.home / "cache", vocabulary_hint=settings.stt_vocabulary_hint)
+    return create_stt(
+        settings.stt, cache_dir=settings.home / "cache", vocabulary_hint=settings.stt_vocabulary_hint, settings=settings
+    )
 
 
 def open_speaker(settings: Settings) -> Speaker:

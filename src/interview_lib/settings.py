@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     mlflow_experiment: str = "dataready"
     # The Databricks bundle target (dev/prod) when running as a bundle job; logged as an MLflow tag.
     bundle_target: str | None = None
-    # Speech to text: "faster-whisper:tiny.en" (offline, shipped model), "faster-whisper:base", or a model folder.
+    # Speech to text: "faster-whisper:tiny.en" (offline, shipped model), "faster-whisper:base" or a model folder,
+    # "openai:<model>" (an OpenAI-compatible /v1/audio/transcriptions server), "databricks:<serving endpoint>".
     stt: str = "faster-whisper:tiny.en"
     # Prime the recogniser with data-engineering terms (Delta, Z-order, Kafka...); fillers are primed always.
     stt_vocabulary_hint: bool = True

@@ -103,3 +103,17 @@ def _guess(data: bytes) -> str:
     if data[4:8] == b"ftyp":
         return "looks like m4a/mp4"
     return "unknown format"
+
+
+def to_wav(audio: DecodedAudio) -> bytes:
+    """The decoded audio as a 16 kHz mono 16-bit WAV (what transcription servers accept)."""
+    import wave
+
+    pcm = (np.clip(audio.samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(pcm)
+    return buffer.getvalue()

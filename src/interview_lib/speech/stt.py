@@ -36,6 +36,8 @@ STT = Registry(
     "stt",
     {
         "faster-whisper": "interview_lib.speech.stt_faster_whisper:create",
+        "openai": "interview_lib.speech.stt_http:create_openai",
+        "databricks": "interview_lib.speech.stt_http:create_databricks",
     },
 )
 
