@@ -93,6 +93,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         session_id=args.session_id,
         stt=open_stt(settings) if args.voice else None,
         blobs=open_blobs(settings),
+        max_audio_seconds=settings.max_audio_seconds,
     )
     out = sys.stdout
     mode = "spoken answers, transcribed" if args.voice else "typed answers"
@@ -123,6 +124,7 @@ def cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
         session_id=args.session_id,
         stt=open_stt(settings) if spoken else None,
         blobs=open_blobs(settings),
+        max_audio_seconds=settings.max_audio_seconds,
     )
     if args.answers_dir:
         return _answer_from_files(

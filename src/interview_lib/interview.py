@@ -126,6 +126,7 @@ class Interview:
         backends: dict[str, str] | None = None,
         stt: SpeechToText | None = None,
         blobs: BlobStore | None = None,
+        max_audio_seconds: float = DEFAULT_MAX_SECONDS,
     ) -> Interview:
         """Create a session and ask its first question."""
         session = InterviewSession(
@@ -140,7 +141,15 @@ class Interview:
             created_at=clock(),
         )
         interview = cls(
-            session, reasoner, bank=bank, recorder=recorder, clock=clock, similarity=similarity, stt=stt, blobs=blobs
+            session,
+            reasoner,
+            bank=bank,
+            recorder=recorder,
+            clock=clock,
+            similarity=similarity,
+            stt=stt,
+            blobs=blobs,
+            max_audio_seconds=max_audio_seconds,
         )
         interview.recorder.session_started(session)
         interview._go(S.READY)

