@@ -137,3 +137,21 @@ def test_the_review_widget_stores_a_human_score(tmp_path: Path) -> None:
     save.click()
     humans = store.read("scores").to_pandas().query("scorer == 'human:bob'")
     assert humans["overall"].tolist() == [7.5] and "Saved" in status.value
+
+
+def test_the_recording_indicator_counts_while_recording_and_stops_after() -> None:
+    import time
+
+    import ipywidgets as w
+
+    from interview_lib.ui.views import RecordingTimer
+
+    label = w.HTML()
+    timer = RecordingTimer(label)
+    timer.toggle(True)
+    deadline = time.monotonic() + 5
+    while "recording 0:0" not in label.value and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert "● recording 0:0" in label.value
+    timer.toggle(False)
+    assert timer._stop.is_set()

@@ -16,6 +16,7 @@ class Microphone:
     recorded: Callable[[], bytes]
     on_recorded: Callable[[Callable[[], None]], None]
     clear: Callable[[], None]  # forget the last recording once it was submitted
+    on_recording: Callable[[Callable[[bool], None]], None]  # called with True when recording starts, False at stop
 
 
 def microphone() -> tuple[Microphone | None, str | None]:
@@ -35,4 +36,8 @@ def microphone() -> tuple[Microphone | None, str | None]:
     def clear() -> None:
         recorder.audio.value = b""
 
-    return Microphone(recorder, lambda: bytes(recorder.audio.value or b""), on_recorded, clear), None
+    def on_recording(callback: Callable[[bool], None]) -> None:
+        recorder.observe(lambda change: callback(bool(change["new"])), names="recording")
+
+    recorded = Microphone(recorder, lambda: bytes(recorder.audio.value or b""), on_recorded, clear, on_recording)
+    return recorded, None

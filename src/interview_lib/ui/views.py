@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import html
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -74,6 +76,28 @@ class SetupView:
         on_start(setup, self.voice.value)
 
 
+class RecordingTimer:
+    """A visible "● recording 0:12" while the microphone records (updated from a background thread)."""
+
+    def __init__(self, label: w.HTML) -> None:
+        self.label = label
+        self._stop = threading.Event()
+
+    def toggle(self, recording: bool) -> None:
+        """Start counting when recording starts; stop when it stops."""
+        self._stop.set()
+        if recording:
+            self._stop = threading.Event()
+            threading.Thread(target=self._tick, args=(self._stop, time.monotonic()), daemon=True).start()
+
+    def _tick(self, stop: threading.Event, started: float) -> None:
+        while True:
+            seconds = int(time.monotonic() - started)
+            self.label.value = f"<span style='color:#c0392b'>● recording {seconds // 60}:{seconds % 60:02d}</span>"
+            if stop.wait(1.0):
+                return
+
+
 class RoomView:
     """One question at a time: listen, answer (mic, upload or text), see the transcript and a feedback line."""
 
@@ -107,8 +131,10 @@ class RoomView:
         self.pause.on_click(lambda _b: self._guarded(self._toggle_pause))
         self.end.on_click(lambda _b: self._guarded(self._end))
         answer_inputs: list[Any] = [self.mic.widget, self.recording] if self.mic else []
+        self._timer = RecordingTimer(self.recording)
         if self.mic:
             self.mic.on_recorded(self._recorded)
+            self.mic.on_recording(self._timer.toggle)
         self.widget = w.VBox(
             [
                 self.progress,
