@@ -62,3 +62,64 @@ def test_the_scorer_runs_on_spark_executors_with_map_in_pandas(
         zip(answered["session_id"], answered["turn_no"])
     )
     assert set(scored["scorer"]) == {"scripted"} and set(scored["overall"]) == {6.0}
+
+
+def test_the_cohort_job_takes_the_spark_path_for_a_spark_store(spark: object, tmp_path: object) -> None:
+    import uuid
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from interview_lib.analytics.jobs import run_cohort_report
+    from interview_lib.store.spark import SparkDeltaStore
+
+    from .conftest import SPARK_CATALOG
+
+    store = SparkDeltaStore(spark, SPARK_CATALOG, f"c_{uuid.uuid4().hex[:10]}", describe_history=False)  # type: ignore[arg-type]
+    store.migrate()
+    when = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+    store.append(
+        "sessions",
+        [{"session_id": "s1", "candidate_id": "c1", "cohort": "k", "created_at": when}],
+        app_id="s1",
+        version=1,
+    )
+    store.append(
+        "turns",
+        [
+            {
+                "session_id": "s1",
+                "turn_no": 1,
+                "question_id": "q1",
+                "question_text": "Q?",
+                "skill": "sql",
+                "difficulty": 2,
+                "kind": "core",
+                "delivery_json": "{}",
+            }
+        ],
+        app_id="s1",
+        version=1,
+    )
+    store.append(
+        "scores",
+        [
+            {
+                "session_id": "s1",
+                "turn_no": 1,
+                "scorer": "rubric",
+                "scorer_version": "1.0",
+                "status": "scored",
+                "technical_correctness": 6.0,
+                "depth": 6.0,
+                "practical_experience": 6.0,
+                "communication": 6.0,
+                "confidence": 6.0,
+                "overall": 6.0,
+                "scored_at": when,
+            }
+        ],
+        app_id="s1",
+        version=1,
+    )
+    outputs = run_cohort_report(store, Path(str(tmp_path)) / "out", cohort="k")
+    assert outputs.report.turns == 1 and outputs.report.overall == 6.0

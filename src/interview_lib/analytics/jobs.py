@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from interview_lib.analytics import cohort as analytics
 from interview_lib.analytics.rescore import RescoreResult, rescore
@@ -43,7 +44,7 @@ def run_cohort_report(
     Raises:
         InterviewLibError: no scored answers match the filters.
     """
-    data = analytics.load(store, cohort=cohort, since=since, until=until)
+    data = _load(store, cohort=cohort, since=since, until=until)
     if data.empty:
         raise InterviewLibError(
             f"no scored answers for cohort {cohort or '(all)'} in that period: "
@@ -60,6 +61,14 @@ def run_cohort_report(
     extract.to_csv(csv, index=False)
     extract.to_parquet(parquet, index=False)
     return CohortOutputs(html, csv, parquet, report)
+
+
+def _load(store: Store, **filters: Any) -> analytics.CohortData:
+    """On Unity Catalog (the spark store) the heavy part runs as Spark DataFrame code; locally in pandas."""
+    spark_tables = getattr(store, "spark_tables", None)
+    if spark_tables is not None:
+        return analytics.load_spark(spark_tables, **filters)
+    return analytics.load(store, **filters)
 
 
 def publish_cohort_report(

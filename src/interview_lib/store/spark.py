@@ -204,6 +204,10 @@ class SparkDeltaStore:
         self.schema = schema
         self.describe_history = describe_history
 
+    def spark_tables(self, table: str) -> DataFrame:
+        """The table as a Spark DataFrame (for analytics that should stay in Spark)."""
+        return self.spark.table(self.table_name(table))
+
     def table_name(self, table: str) -> str:
         """The quoted three-part name of ``table``."""
         if table not in TABLES:
