@@ -296,9 +296,6 @@ def cmd_simulate_cohort(args: argparse.Namespace, settings: Settings) -> int:
     """Write a realistic simulated cohort through the normal code path."""
     from interview_lib.demo import simulate_cohort
 
-    def progress(done: int, total: int) -> None:
-        print(f"\r  {done}/{total} sessions", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
     started = time.perf_counter()
     ids = simulate_cohort(
         cohort=args.cohort,
@@ -308,7 +305,7 @@ def cmd_simulate_cohort(args: argparse.Namespace, settings: Settings) -> int:
         reasoner=_reasoner(settings, args.seed),
         recorder=open_recorder(settings),
         seed=args.seed,
-        progress=progress,
+        progress=_progress("sessions"),
     )
     print(f"wrote {len(ids)} sessions of cohort {args.cohort!r} in {time.perf_counter() - started:.0f} s")
     return 0
@@ -331,10 +328,7 @@ def cmd_rescore(args: argparse.Namespace, settings: Settings) -> int:
     """Re-score stored answers with another scorer version; append, never overwrite; log the agreement."""
     from interview_lib.analytics.jobs import publish_rescore
 
-    def progress(done: int, total: int) -> None:
-        print(f"\r  {done}/{total} answers", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
-    result, run_id = publish_rescore(settings, args.scorer, baseline=args.baseline, progress=progress)
+    result, run_id = publish_rescore(settings, args.scorer, baseline=args.baseline, progress=_progress("answers"))
     print(f"{result.scorer}: appended {result.appended} score(s); {result.already_scored} already scored")
     if result.agreement is not None:
         a = result.agreement
@@ -384,6 +378,15 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
     store.append("scores", [row], app_id=app_id, version=int(now.timestamp() * 1000))
     print(f"review by {args.reviewer} stored for {args.session} turn {args.turn}: {args.overall}")
     return 0
+
+
+def _progress(unit: str) -> Callable[[int, int], None]:
+    """A one-line counter on stderr for long batch work."""
+
+    def show(done: int, total: int) -> None:
+        print(f"\r  {done}/{total} {unit}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    return show
 
 
 def _date(text: str | None) -> datetime | None:
