@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from interview_lib.domain.models import Transcript
@@ -17,9 +18,32 @@ VOCABULARY = (
 )
 
 
+# Speech runs at 2–3 words per second; far fewer recognised words means the decoder skipped some.
+MIN_WORDS_PER_SECOND = 1.0
+
+
 def initial_prompt(vocabulary_hint: bool) -> str:
     """What the recogniser is primed with: fillers always, the data-engineering vocabulary when asked."""
     return f"{FILLER_PROMPT} {VOCABULARY}" if vocabulary_hint else FILLER_PROMPT
+
+
+def transcribe_primed(run: Callable[[str], Transcript], audio: DecodedAudio, prompt: str) -> Transcript:
+    """Run a Whisper decoder primed with ``prompt``, falling back to the filler prompt alone when words go missing.
+
+    The vocabulary prompt improves terms on short answers but can make Whisper skip whole stretches of a long
+    one; when far fewer words come back than the speech could hold, the audio is transcribed again without it.
+    """
+    transcript = run(prompt)
+    if prompt != FILLER_PROMPT and len(transcript.words) / max(1.0, audio.duration_s) < MIN_WORDS_PER_SECOND:
+        retry = run(FILLER_PROMPT)
+        if len(retry.words) > len(transcript.words):
+            return retry
+    return transcript
+
+
+def hallucinated(avg_logprob: float, no_speech_prob: float) -> bool:
+    """Whisper invents short phrases ("Thank you.") over trailing silence: unsure and likely no speech."""
+    return avg_logprob < -1.0 and no_speech_prob > 0.3
 
 
 class SpeechToText(Protocol):
@@ -36,6 +60,7 @@ STT = Registry(
     "stt",
     {
         "faster-whisper": "interview_lib.speech.stt_faster_whisper:create",
+        "openai-whisper": "interview_lib.speech.stt_openai_whisper:create",
         "openai": "interview_lib.speech.stt_http:create_openai",
         "databricks": "interview_lib.speech.stt_http:create_databricks",
     },

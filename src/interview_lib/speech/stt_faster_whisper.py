@@ -15,10 +15,7 @@ from typing import Any
 from interview_lib.domain.models import Transcript, Word
 from interview_lib.errors import ConfigurationError
 from interview_lib.speech.audio import DecodedAudio
-from interview_lib.speech.stt import FILLER_PROMPT, initial_prompt
-
-# Speech runs at 2–3 words per second; far fewer recognised words means the decoder skipped some.
-MIN_WORDS_PER_SECOND = 1.0
+from interview_lib.speech.stt import hallucinated, initial_prompt, transcribe_primed
 
 
 def _package_dir(package: str) -> Path:
@@ -83,18 +80,8 @@ class FasterWhisper:
         )
 
     def transcribe(self, audio: DecodedAudio) -> Transcript:
-        """Transcribe with word timestamps; fillers are kept as spoken.
-
-        The vocabulary prompt improves terms on short answers but can make Whisper skip whole stretches of a long
-        one; when far fewer words come back than the speech could hold, it is transcribed again without it.
-        """
-        transcript = self._run(audio, self._prompt)
-        spoken_s = max(1.0, audio.duration_s)
-        if self._prompt != FILLER_PROMPT and len(transcript.words) / spoken_s < MIN_WORDS_PER_SECOND:
-            retry = self._run(audio, FILLER_PROMPT)
-            if len(retry.words) > len(transcript.words):
-                return retry
-        return transcript
+        """Transcribe with word timestamps; fillers are kept as spoken."""
+        return transcribe_primed(lambda prompt: self._run(audio, prompt), audio, self._prompt)
 
     def _run(self, audio: DecodedAudio, prompt: str) -> Transcript:
         segments, info = self._model.transcribe(
@@ -106,7 +93,12 @@ class FasterWhisper:
             condition_on_previous_text=False,
             vad_filter=True,
         )
-        kept = [w for segment in segments if not _hallucinated(segment) for w in (segment.words or [])]
+        kept = [
+            w
+            for segment in segments
+            if not hallucinated(segment.avg_logprob, segment.no_speech_prob)
+            for w in (segment.words or [])
+        ]
         words = [
             Word(
                 text=w.word.strip(),
@@ -125,11 +117,6 @@ class FasterWhisper:
             stt_backend=self.name,
             truncated=audio.truncated,
         )
-
-
-def _hallucinated(segment: Any) -> bool:
-    """Whisper invents short phrases ("Thank you.") over trailing silence: unsure and likely no speech."""
-    return bool(segment.avg_logprob < -1.0 and segment.no_speech_prob > 0.3)
 
 
 def create(argument: str | None, **options: Any) -> FasterWhisper:

@@ -1,0 +1,105 @@
+"""openai-whisper (PyTorch) speech to text, the recogniser of the reference design.
+
+The model is one of:
+- ``tiny.en`` (default) or ``base``: the Whisper weights packaged for faster-whisper, converted once into an
+  openai-whisper checkpoint under the cache folder, so this backend works offline too;
+- a path to a local checkpoint (``openai-whisper:/Volumes/main/models/small.en.pt``);
+- any other openai-whisper model name (``small.en``, ``large-v3``), which openai-whisper downloads: that needs
+  network, as in a Databricks workspace.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from interview_lib.domain.models import Transcript, Word
+from interview_lib.errors import ConfigurationError
+from interview_lib.speech.audio import DecodedAudio
+from interview_lib.speech.stt import hallucinated, initial_prompt, transcribe_primed
+from interview_lib.speech.stt_faster_whisper import model_folder
+from interview_lib.speech.whisper_checkpoint import convert
+
+PACKAGED = ("tiny.en", "base")
+
+
+def checkpoint(model: str, cache_dir: Path) -> Path | str:
+    """A local checkpoint for ``model`` (converting a packaged one once), or the name for openai-whisper to fetch."""
+    if model in PACKAGED:
+        target = cache_dir / "openai-whisper" / f"{model}.pt"
+        return target if target.exists() else convert(model_folder(model, cache_dir) / "model.bin", target)
+    if model.endswith(".pt") or "/" in model:
+        path = Path(model)
+        if not path.is_file():
+            raise ConfigurationError(f"no openai-whisper checkpoint at {path}: give the path of a .pt file")
+        return path
+    return model
+
+
+class OpenAIWhisper:
+    """Whisper in PyTorch on the CPU (float32)."""
+
+    def __init__(
+        self, model: str = "tiny.en", *, cache_dir: Path, vocabulary_hint: bool = True, threads: int = 2
+    ) -> None:
+        import torch
+        import whisper
+
+        torch.set_num_threads(threads)
+        self.name = f"openai-whisper:{model}"
+        self._prompt = initial_prompt(vocabulary_hint)
+        source = checkpoint(model, cache_dir)
+        try:
+            self._model = whisper.load_model(str(source), device="cpu", download_root=str(cache_dir / "openai-whisper"))
+        except (OSError, RuntimeError) as exc:  # urllib's URLError is an OSError
+            raise ConfigurationError(
+                f"openai-whisper could not load {model!r} ({exc}); without network, give a local checkpoint: "
+                "DATAREADY_STT=openai-whisper:/path/to/model.pt"
+            ) from exc
+
+    def transcribe(self, audio: DecodedAudio) -> Transcript:
+        """Transcribe with word timestamps; fillers are kept as spoken."""
+        return transcribe_primed(lambda prompt: self._run(audio, prompt), audio, self._prompt)
+
+    def _run(self, audio: DecodedAudio, prompt: str) -> Transcript:
+        result = self._model.transcribe(
+            audio.samples,
+            language="en",
+            fp16=False,
+            word_timestamps=True,
+            initial_prompt=prompt,
+            condition_on_previous_text=False,
+            verbose=None,
+        )
+        kept = [
+            w
+            for segment in result["segments"]
+            if not hallucinated(segment["avg_logprob"], segment["no_speech_prob"])
+            for w in segment.get("words", [])
+        ]
+        return Transcript(
+            text="".join(w["word"] for w in kept).strip(),
+            source="audio",
+            words=[
+                Word(
+                    text=w["word"].strip(),
+                    start=round(float(w["start"]), 3),
+                    end=round(float(w["end"]), 3),
+                    probability=round(float(w["probability"]), 3),
+                )
+                for w in kept
+            ],
+            duration_s=round(audio.duration_s, 3),
+            language=result.get("language", "en"),
+            stt_backend=self.name,
+            truncated=audio.truncated,
+        )
+
+
+def create(argument: str | None, **options: Any) -> OpenAIWhisper:
+    """Registry factory: ``openai-whisper[:tiny.en|base|/path/model.pt|small.en]``."""
+    return OpenAIWhisper(
+        argument or "tiny.en",
+        cache_dir=Path(options.get("cache_dir") or ".dataready-cache"),
+        vocabulary_hint=options.get("vocabulary_hint", True),
+    )
