@@ -19,6 +19,7 @@ from interview_lib.reasoning import Reasoner, create_reasoner
 from interview_lib.rendering import render_html, render_text
 from interview_lib.settings import Settings
 from interview_lib.simulate import PROFILES, SimulatedCandidate, run_simulated_interview
+from interview_lib.speech.streaming import Samples
 from interview_lib.speech.tts import Speaker
 
 
@@ -62,6 +63,8 @@ def _print_outcome(outcome: TurnOutcome, out: TextIO) -> None:
         print(f"   → score {evaluation.overall:.1f}/10 — {evaluation.rationale}", file=out)
     else:
         print(f"   → unscored: {evaluation.reason}", file=out)
+    if outcome.latency_s is not None and outcome.turn.delivery:  # a spoken answer: how long the candidate waited
+        print(f"   (next question {outcome.latency_s:.1f} s after the answer ended)", file=out)
 
 
 def _ask(question_text: str, turn_no: int, kind: str, out: TextIO) -> None:
@@ -161,7 +164,8 @@ def _answer_from_files(interview: Interview, settings: Settings, files: list[Pat
     return _finish(interview, settings, out)
 
 
-def _answer_aloud(interview: Interview, settings: Settings, record: Callable[[], bytes]) -> int:
+def _answer_aloud(interview: Interview, settings: Settings, record: Callable[[Callable[[Samples], None]], None]) -> int:
+    """Answer into the microphone; each answer is transcribed while it is spoken."""
     out = sys.stdout
     speaker = open_speaker(settings)
     while (question := interview.current_question) is not None:
@@ -170,7 +174,9 @@ def _answer_aloud(interview: Interview, settings: Settings, record: Callable[[],
         print("Press Enter to start recording, Enter again to stop (type :end to finish).", file=out)
         if sys.stdin.readline().strip() == ":end":
             break
-        outcome = interview.answer_audio(record())
+        live = interview.listen()
+        record(live.feed)
+        outcome = live.finish()
         print(f"A: {outcome.turn.transcript.text if outcome.turn.transcript else outcome.message}", file=out)
         _print_outcome(outcome, out)
     return _finish(interview, settings, out)

@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from interview_lib.bank import QuestionBank, load_bank
 from interview_lib.domain import dedup, planning, scoring
 from interview_lib.domain.models import (
@@ -30,7 +32,8 @@ from interview_lib.errors import AudioError, ConfigurationError, InterviewLibErr
 from interview_lib.reasoning.base import QuestionRequest, Reasoner
 from interview_lib.reasoning.embeddings import max_similarity
 from interview_lib.speech import delivery
-from interview_lib.speech.audio import DEFAULT_MAX_SECONDS, decode, read_bytes
+from interview_lib.speech.audio import DEFAULT_MAX_SECONDS, SAMPLE_RATE, DecodedAudio, decode, read_bytes, to_wav
+from interview_lib.speech.streaming import Samples, StreamingTranscriber
 from interview_lib.speech.stt import SpeechToText
 from interview_lib.speech.vad import has_speech
 from interview_lib.store.base import Store
@@ -43,6 +46,7 @@ S = InterviewState
 Clock = Callable[[], datetime]
 Similarity = Callable[[str, Sequence[str]], float]
 GENERATION_ATTEMPTS = 3
+NO_SPEECH = "No speech detected: answer again (check the microphone), or skip."
 
 
 def utc_now() -> datetime:
@@ -59,6 +63,41 @@ class TurnOutcome:
     decision: Decision | None
     next_question: Question | None
     message: str
+    latency_s: float | None = None  # end of the answer → next question ready (None when nothing is asked)
+
+
+class LiveAnswer:
+    """An answer transcribed while it is spoken: :meth:`feed` audio as it is recorded, :meth:`finish` when the
+    candidate stops. Only the last few seconds are left to transcribe then (see ``speech/streaming.py``)."""
+
+    def __init__(self, interview: Interview, stt: SpeechToText, max_seconds: float) -> None:
+        self._interview = interview
+        self._stream = StreamingTranscriber(stt)
+        self._chunks: list[Samples] = []
+        self._room = int(max_seconds * SAMPLE_RATE)
+        self.truncated = False
+
+    def feed(self, samples: Samples) -> None:
+        """Add 16 kHz mono float32 samples; past the length limit the rest is dropped (and the report says so)."""
+        if len(samples) > self._room:
+            samples, self.truncated = samples[: self._room], True
+        if len(samples):
+            self._room -= len(samples)
+            self._chunks.append(samples)
+            self._stream.feed(samples)
+
+    def audio(self) -> DecodedAudio:
+        """Everything fed so far."""
+        samples = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.float32)
+        return DecodedAudio(samples, "wav", truncated=self.truncated, original_duration_s=None)
+
+    def transcript(self) -> Transcript | None:
+        """The joined transcript once the tail is transcribed; None when nothing was said."""
+        return self._stream.finish()
+
+    def finish(self) -> TurnOutcome:
+        """The candidate stopped: transcribe the tail, then score and decide as for any spoken answer."""
+        return self._interview._answer_live(self)
 
 
 def _duration(seconds: float) -> str:
@@ -108,6 +147,7 @@ class Interview:
         self.bank = bank or load_bank()
         self.recorder: Recorder = recorder or NullRecorder()
         self._clock = clock
+        self._answer_ended: float | None = None  # perf_counter() at the end of the last answer
         seed = session.setup.seed if session.setup.seed is not None else uuid.UUID(session.session_id).int
         self._rng = random.Random(seed + len(session.turns))
 
@@ -178,6 +218,7 @@ class Interview:
     def answer_transcript(self, transcript: Transcript) -> TurnOutcome:
         """Answer the current question with a transcript (from text or speech)."""
         turn = self._open_turn()
+        self._answer_ended = time.perf_counter()
         self._go(S.PROCESSING)
         if not transcript.text.strip():
             return self._listen_again(turn, "No answer heard: answer again, or skip.")
@@ -189,9 +230,8 @@ class Interview:
         Unusable audio (empty, corrupt, silent) scores nothing and leaves the question open for another try.
         """
         turn = self._open_turn()
-        if self.stt is None:
-            raise ConfigurationError("this interview has no speech-to-text backend: start it with stt=create_stt(...)")
-        started = time.perf_counter()
+        stt = self._require_stt()
+        self._answer_ended = time.perf_counter()
         self._go(S.PROCESSING)
         try:
             data = read_bytes(source)
@@ -199,35 +239,61 @@ class Interview:
         except AudioError as exc:
             return self._listen_again(turn, str(exc))
         if not has_speech(audio.samples):
-            return self._listen_again(turn, "No speech detected: answer again (check the microphone), or skip.")
-        try:
-            transcript = self.stt.transcribe(audio)
-        except InterviewLibError as exc:  # a remote recogniser failed: nothing is lost, the candidate tries again
-            return self._listen_again(turn, f"Speech recognition failed ({exc}): answer again, or type your answer.")
-        if audio.truncated:
-            limit = _duration(self.max_audio_seconds)
-            turn.notes.append(f"the recording was longer than {limit}: only the first {limit} were scored")
-        return self._answer_spoken(turn, transcript, (data, _extension(audio.container)), started)
+            return self._listen_again(turn, NO_SPEECH)
+        recording = (data, _extension(audio.container))
+        return self._transcribed(turn, lambda: stt.transcribe(audio), audio.truncated, recording)
+
+    def listen(self) -> LiveAnswer:
+        """Start an answer that is transcribed while it is spoken; feed it audio, then call its ``finish()``."""
+        self._open_turn()
+        return LiveAnswer(self, self._require_stt(), self.max_audio_seconds)
+
+    def _answer_live(self, live: LiveAnswer) -> TurnOutcome:
+        turn = self._open_turn()
+        self._answer_ended = time.perf_counter()
+        self._go(S.PROCESSING)
+        return self._transcribed(turn, live.transcript, live.truncated, (to_wav(live.audio()), "wav"))
 
     def answer_spoken(
         self, transcript: Transcript, recording: bytes | None = None, extension: str = "wav"
     ) -> TurnOutcome:
-        """Answer with speech already transcribed (e.g. while the candidate spoke: ``StreamingTranscriber``)."""
+        """Answer with speech transcribed elsewhere (the recording, if given, is stored with it)."""
         turn = self._open_turn()
-        started = time.perf_counter()
+        self._answer_ended = time.perf_counter()
         self._go(S.PROCESSING)
-        return self._answer_spoken(turn, transcript, (recording, extension) if recording else None, started)
+        return self._answer_spoken(turn, transcript, (recording, extension) if recording else None)
 
-    def _answer_spoken(
-        self, turn: Turn, transcript: Transcript, recording: tuple[bytes, str] | None, started: float
+    def _require_stt(self) -> SpeechToText:
+        if self.stt is None:
+            raise ConfigurationError("this interview has no speech-to-text backend: start it with stt=create_stt(...)")
+        return self.stt
+
+    def _transcribed(
+        self,
+        turn: Turn,
+        transcribe: Callable[[], Transcript | None],
+        truncated: bool,
+        recording: tuple[bytes, str],
     ) -> TurnOutcome:
+        try:
+            transcript = transcribe()
+        except InterviewLibError as exc:  # a remote recogniser failed: nothing is lost, the candidate tries again
+            return self._listen_again(turn, f"Speech recognition failed ({exc}): answer again, or type your answer.")
+        if transcript is None:
+            return self._listen_again(turn, NO_SPEECH)
+        if truncated:
+            limit = _duration(self.max_audio_seconds)
+            turn.notes.append(f"the recording was longer than {limit}: only the first {limit} were scored")
+        return self._answer_spoken(turn, transcript, recording)
+
+    def _answer_spoken(self, turn: Turn, transcript: Transcript, recording: tuple[bytes, str] | None) -> TurnOutcome:
         if not transcript.text.strip():
             return self._listen_again(turn, "No words could be recognised: answer again, or type your answer.")
         if self.blobs is not None and recording is not None:
             ref = self.blobs.put(*recording)
             transcript = transcript.model_copy(update={"audio_ref": str(ref.path), "audio_sha256": ref.sha256})
         turn.delivery = delivery.measure(transcript)
-        turn.delivery["processing_s"] = round(time.perf_counter() - started, 3)
+        turn.delivery["processing_s"] = round(time.perf_counter() - (self._answer_ended or 0.0), 3)
         return self._score(turn, transcript)
 
     def add_note(self, note: str) -> None:
@@ -257,6 +323,7 @@ class Interview:
     def skip(self) -> TurnOutcome:
         """Skip the current question; nothing is scored."""
         turn = self._open_turn()
+        self._answer_ended = time.perf_counter()
         turn.skipped = True
         return self._decide(turn, None)
 
@@ -387,7 +454,12 @@ class Interview:
         if next_question is None and self.state is S.DECIDING:
             self._go(S.COMPLETE)
         message = decision.reason if next_question else "The interview is complete: call end() for the report."
-        return TurnOutcome(turn, evaluation, decision, next_question, message)
+        latency = None
+        if next_question is not None and self._answer_ended is not None:
+            latency = round(time.perf_counter() - self._answer_ended, 3)
+            self.session.turns[-1].usage["wait_s"] = latency  # how long the candidate waited for this question
+        self._answer_ended = None
+        return TurnOutcome(turn, evaluation, decision, next_question, message, latency)
 
     def _ask(self, question: Question) -> Question:
         self._go(S.ASKING)

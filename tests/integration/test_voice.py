@@ -507,3 +507,117 @@ def test_the_command_answers_questions_with_audio_files(tmp_path: Path, answers_
     assert "2 answered" in result.stdout
     stored = sorted(p.suffix for p in (tmp_path / "home" / "audio").iterdir())
     assert stored == [".mp3", ".wav"]
+
+
+# -- answers transcribed while they are spoken ---------------------------------------------------------------
+class PieceLog:
+    """The real recogniser, remembering the length of each piece it is handed."""
+
+    def __init__(self, inner: SpeechToText) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.seconds: list[float] = []
+
+    def transcribe(self, audio: DecodedAudio) -> Transcript:
+        """Transcribe through the real recogniser and note the piece's length."""
+        self.seconds.append(audio.duration_s)
+        return self.inner.transcribe(audio)
+
+
+def feed_in_blocks(feed: Callable[[Samples], None], samples: Samples, block_s: float = 0.1) -> None:
+    """Hand ``samples`` to ``feed`` the way a microphone delivers them: in blocks of ``block_s`` seconds."""
+    step = int(block_s * SAMPLE_RATE)
+    for start in range(0, len(samples), step):
+        feed(samples[start : start + step])
+
+
+LONG_ANSWER = (
+    "Kafka keeps messages in partitions, and consumers track their offsets. "
+    "Parquet stores data by column, so queries read only the columns they need. "
+    "Delta Lake keeps a transaction log, so readers always see a consistent snapshot of the table. "
+    "Um, an idempotent job can be rerun after a failure without creating duplicate rows. "
+    "The watermark tells the stream how long to wait for late events before old state is dropped. "
+)
+
+
+@pytest.fixture(scope="module")
+def long_answer(piper: PiperSpeech) -> Samples:
+    """About 40 s of piper speech at 16 kHz (the answer said twice)."""
+    return decode(piper.synthesize(LONG_ANSWER * 2)).samples
+
+
+@pytest.mark.slow
+def test_a_live_answer_is_transcribed_in_pieces_while_it_is_fed(
+    tmp_path: Path, rubric: RubricReasoner, stt: SpeechToText, long_answer: Samples
+) -> None:
+    pieces = PieceLog(stt)
+    blobs = BlobStore(tmp_path / "audio")
+    setup = InterviewSetup(candidate_id="live", core_questions=2, max_follow_ups=0, seed=3)
+    interview = Interview.start(setup, rubric, stt=pieces, blobs=blobs)
+
+    live = interview.listen()
+    feed_in_blocks(live.feed, long_answer)
+    assert interview.state is InterviewState.LISTENING
+    outcome = live.finish()
+
+    transcript = outcome.turn.transcript
+    assert transcript is not None and outcome.evaluation is not None and outcome.evaluation.status == "scored"
+    assert len(pieces.seconds) >= 3 and max(pieces.seconds) <= 25.0
+    assert sum(pieces.seconds) == pytest.approx(len(long_answer) / SAMPLE_RATE, abs=0.01)
+    heard = words(transcript.text)
+    for term in ("kafka", "partitions", "parquet", "column", "delta", "snapshot", "idempotent", "watermark"):
+        assert heard.count(term) >= 1, transcript.text
+    assert len(heard) >= 0.85 * len(words(LONG_ANSWER * 2)), transcript.text
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts) and transcript.words[-1].end <= transcript.duration_s + 0.5
+    stored = decode(blobs.get(transcript.audio_ref or "", transcript.audio_sha256 or ""))
+    assert len(stored.samples) == len(long_answer)  # the whole recording is kept, as one WAV
+    assert outcome.latency_s is not None and interview.session.turns[-1].usage["wait_s"] == outcome.latency_s
+
+
+def test_a_silent_live_answer_is_not_transcribed_and_the_question_stays_open() -> None:
+    setup = InterviewSetup(candidate_id="live-silence", core_questions=1, seed=1)
+    interview = Interview.start(setup, ScriptedReasoner(judge=must_not_judge), stt=MustNotHear())
+    live = interview.listen()
+    feed_in_blocks(live.feed, np.zeros(12 * SAMPLE_RATE, dtype=np.float32))
+    outcome = live.finish()
+    assert outcome.message.startswith("No speech detected") and outcome.evaluation is None
+    assert interview.state is InterviewState.LISTENING and interview.current_question == outcome.next_question
+
+
+@pytest.mark.slow
+def test_a_live_answer_past_the_limit_is_cut_and_the_turn_says_so(
+    rubric: RubricReasoner, stt: SpeechToText, long_answer: Samples
+) -> None:
+    setup = InterviewSetup(candidate_id="live-cut", core_questions=1, max_follow_ups=0, seed=2)
+    interview = Interview.start(setup, rubric, stt=stt, max_audio_seconds=6)
+    live = interview.listen()
+    feed_in_blocks(live.feed, long_answer[: 10 * SAMPLE_RATE])
+    outcome = live.finish()
+    assert outcome.turn.transcript is not None and outcome.turn.transcript.duration_s == pytest.approx(6.0)
+    assert any("longer than 6 s" in note for note in outcome.turn.notes), outcome.turn.notes
+
+
+@pytest.mark.slow
+def test_answering_aloud_in_the_terminal_streams_the_microphone_into_the_interview(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    rubric: RubricReasoner,
+    stt: SpeechToText,
+    clips: dict[str, Clip],
+) -> None:
+    from interview_lib import cli
+
+    interview = Interview.start(InterviewSetup(candidate_id="mic", core_questions=2, seed=4), rubric, stt=stt)
+    samples = decode(clips["piper"].wav).samples
+
+    def microphone(on_samples: Callable[[Samples], None]) -> None:  # the one edge: no sound card here
+        feed_in_blocks(on_samples, samples)
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n:end\n"))  # Enter: answer the first question; then :end
+    assert cli._answer_aloud(interview, Settings(home=tmp_path, tts="silent"), microphone) == 0
+    out = capsys.readouterr().out
+    answer = next(line for line in out.splitlines() if line.startswith("A: "))
+    assert "kafka" in answer.lower() and "partitions" in answer.lower(), out
+    assert "after the answer ended" in out and "1 answered" in out, out

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import sys
-import wave
+from collections.abc import Callable
+
+import numpy as np
+import numpy.typing as npt
 
 from interview_lib.errors import ConfigurationError
+from interview_lib.speech.audio import SAMPLE_RATE
 
-RATE = 16_000
 
-
-def record_until_enter() -> bytes:
-    """Record mono 16 kHz audio until Enter is pressed; return it as WAV bytes.
+def record_until_enter(on_samples: Callable[[npt.NDArray[np.float32]], None]) -> None:
+    """Record 16 kHz mono audio until Enter is pressed, handing each block to ``on_samples`` as it arrives
+    (so the answer is transcribed while it is spoken).
 
     Raises:
         ConfigurationError: no audio library or no input device (use --answers-dir or type answers instead).
@@ -25,17 +27,13 @@ def record_until_enter() -> bytes:
             "libportaudio2), or answer with audio files: dataready interview --answers-dir DIR"
         ) from exc
     try:
-        sd.check_input_settings(channels=1, samplerate=RATE)
+        sd.check_input_settings(channels=1, samplerate=SAMPLE_RATE)
     except Exception as exc:
         raise ConfigurationError(f"no usable microphone ({exc}): use --answers-dir or type your answers") from exc
-    frames: list[bytes] = []
-    with sd.RawInputStream(samplerate=RATE, channels=1, dtype="int16", callback=lambda d, *_: frames.append(bytes(d))):
+
+    def block(data: npt.NDArray[np.float32], *_: object) -> None:
+        on_samples(data[:, 0].copy())
+
+    with sd.InputStream(samplerate=SAMPLE_RATE, channels=1, dtype="float32", callback=block):
         print("● recording — press Enter to stop", file=sys.stderr)
         sys.stdin.readline()
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(RATE)
-        out.writeframes(b"".join(frames))
-    return buffer.getvalue()

@@ -1,8 +1,13 @@
 """Transcribe while the candidate is still speaking, so the answer is ready moments after they stop.
 
-Audio arrives in chunks (from a microphone stream). Whenever about 25 s have been buffered (Whisper works on 30 s
-windows, so shorter pieces cost as much as a full one), the part up to the last pause is handed to a background
-thread for transcription; when the answer ends only the tail is left to transcribe.
+Audio arrives in chunks (from a microphone stream). A background thread transcribes the answer piece by piece:
+a piece is handed over, cut at the last pause so no word is split, as soon as ``min_chunk_s`` are buffered and
+the thread is idle (or ``max_chunk_s`` are buffered, if it is not keeping up). When the answer ends only the tail
+is left to transcribe. Whisper pads every piece to a 30 s window, so one piece costs about a second on 2 cores
+however short it is: a short ``min_chunk_s`` keeps the tail short, a long one spends less on padding.
+
+Each piece is checked for speech (Silero VAD) before it is transcribed: silent stretches cost nothing, and an
+answer in which no piece holds speech has no transcript at all.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ import numpy.typing as npt
 from interview_lib.domain.models import Transcript, Word
 from interview_lib.speech.audio import SAMPLE_RATE, DecodedAudio
 from interview_lib.speech.stt import SpeechToText
+from interview_lib.speech.vad import has_speech
 
+Samples = npt.NDArray[np.float32]
 _WINDOW = int(0.05 * SAMPLE_RATE)  # 50 ms frames for finding a pause
 
 
-def last_pause(samples: npt.NDArray[np.float32], search_s: float = 3.0) -> int:
+def last_pause(samples: Samples, search_s: float = 1.5) -> int:
     """Index of the quietest 50 ms frame in the last ``search_s`` seconds (where to cut without splitting a word)."""
     start = max(0, len(samples) - int(search_s * SAMPLE_RATE))
     tail = samples[start:]
@@ -31,45 +38,55 @@ def last_pause(samples: npt.NDArray[np.float32], search_s: float = 3.0) -> int:
 
 
 class StreamingTranscriber:
-    """Feed chunks while recording, then ``finish()`` for the whole transcript."""
+    """Feed 16 kHz mono samples while recording, then ``finish()`` for the whole transcript."""
 
-    def __init__(self, stt: SpeechToText, *, chunk_s: float = 25.0) -> None:
+    def __init__(self, stt: SpeechToText, *, min_chunk_s: float = 8.0, max_chunk_s: float = 25.0) -> None:
         self._stt = stt
-        self._chunk = int(chunk_s * SAMPLE_RATE)
-        self._buffer: list[npt.NDArray[np.float32]] = []
+        self._min = int(min_chunk_s * SAMPLE_RATE)
+        self._max = int(max_chunk_s * SAMPLE_RATE)
+        self._buffer: list[Samples] = []
         self._buffered = 0
         self._offset = 0  # samples already handed off
-        self._parts: list[tuple[int, Future[Transcript]]] = []
+        self._parts: list[tuple[int, Future[Transcript | None]]] = []
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stt-stream")
 
-    def feed(self, samples: npt.NDArray[np.float32]) -> None:
-        """Add 16 kHz mono samples; transcription of completed stretches starts in the background."""
+    def feed(self, samples: Samples) -> None:
+        """Add samples; a completed stretch starts transcribing in the background."""
         self._buffer.append(samples.astype(np.float32, copy=False))
         self._buffered += len(samples)
-        if self._buffered >= self._chunk:
+        idle = all(future.done() for _, future in self._parts)
+        if self._buffered >= self._max or (self._buffered >= self._min and idle):
             audio = np.concatenate(self._buffer)
             cut = last_pause(audio)
             self._submit(audio[:cut])
             rest = audio[cut:]
             self._buffer, self._buffered = [rest], len(rest)
 
-    def _submit(self, samples: npt.NDArray[np.float32]) -> None:
+    def _submit(self, samples: Samples) -> None:
         if len(samples) == 0:
             return
-        audio = DecodedAudio(samples, "stream", truncated=False, original_duration_s=None)
-        self._parts.append((self._offset, self._pool.submit(self._stt.transcribe, audio)))
+        self._parts.append((self._offset, self._pool.submit(self._transcribe, samples)))
         self._offset += len(samples)
 
-    def finish(self) -> Transcript:
-        """Transcribe the tail and join every part (word times shifted to the start of the answer)."""
+    def _transcribe(self, samples: Samples) -> Transcript | None:
+        if not has_speech(samples):
+            return None
+        return self._stt.transcribe(DecodedAudio(samples, "stream", truncated=False, original_duration_s=None))
+
+    def finish(self) -> Transcript | None:
+        """Transcribe the tail and join every part (word times shifted to the start of the answer); None when no
+        part held speech. A recogniser error is raised here, after every part has stopped."""
         if self._buffer:
             self._submit(np.concatenate(self._buffer))
             self._buffer, self._buffered = [], 0
+        self._pool.shutdown(wait=True)
         words: list[Word] = []
         texts: list[str] = []
         backend = None
         for offset, future in self._parts:
             part = future.result()
+            if part is None:
+                continue
             backend = part.stt_backend
             shift = offset / SAMPLE_RATE
             words += [
@@ -78,7 +95,8 @@ class StreamingTranscriber:
             ]
             if part.text:
                 texts.append(part.text)
-        self._pool.shutdown(wait=False)
+        if backend is None:
+            return None
         return Transcript(
             text=" ".join(texts),
             source="audio",
