@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from interview_lib.analytics.rescore import calibration
+from interview_lib.analytics.scores import HUMAN, automatic, first_per_turn
 from interview_lib.domain.scoring import DIMENSIONS
 from interview_lib.store.base import Store
 
@@ -59,10 +60,10 @@ def load(
     turns = store.read("turns").to_pandas()
     every_score = store.read("scores").to_pandas()
     every_score = every_score[every_score["session_id"].isin(sessions["session_id"])]
-    scores = every_score[(every_score["status"] == "scored") & ~every_score["scorer"].str.startswith("human:")]
+    scores = automatic(every_score[every_score["status"] == "scored"])
     if scorer_version is not None:
         scores = scores[scores["scorer_version"] == scorer_version]
-    scores = scores.sort_values("scored_at").drop_duplicates(["session_id", "turn_no"], keep="first")
+    scores = first_per_turn(scores)
     keep = ["session_id", "turn_no", "question_id", "question_text", "skill", "difficulty", "kind", "delivery_json"]
     frame = (
         turns[keep]
@@ -223,7 +224,7 @@ def load_spark(
     every_score = frame("scores").join(sessions.select("session_id"), "session_id")
     first = Window.partitionBy("session_id", "turn_no").orderBy("scored_at")
     live = (
-        every_score.where((F.col("status") == "scored") & ~F.col("scorer").startswith("human:"))
+        every_score.where((F.col("status") == "scored") & ~F.col("scorer").startswith(HUMAN))
         .withColumn("_rank", F.row_number().over(first))
         .where(F.col("_rank") == 1)
         .select("session_id", "turn_no", *DIMENSIONS, "overall")

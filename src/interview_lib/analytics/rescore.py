@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from interview_lib.analytics.scores import HUMAN, automatic, first_per_turn
 from interview_lib.domain.models import Evaluation, Question, Transcript, Turn
 from interview_lib.domain.scoring import DIMENSIONS
 from interview_lib.reasoning.base import Reasoner
@@ -112,7 +113,7 @@ def compare(scores: pd.DataFrame, new: str, baseline: str | None) -> Agreement |
     scored["key"] = scored["scorer"] + "@" + scored["scorer_version"]
     fresh = scored[scored["key"] == new]
     if baseline is None:
-        old = scored[scored["key"] != new].sort_values("scored_at").drop_duplicates(["session_id", "turn_no"])
+        old = first_per_turn(automatic(scored[scored["key"] != new]))
         label = "live score"
     else:
         old, label = scored[scored["key"] == baseline], baseline
@@ -143,7 +144,7 @@ def review_row(
     return {
         "session_id": session_id,
         "turn_no": turn_no,
-        "scorer": f"human:{reviewer}",
+        "scorer": f"{HUMAN}{reviewer}",
         "scorer_version": "1",
         "status": "scored",
         "overall": float(overall),
@@ -159,10 +160,10 @@ def calibration(scores: pd.DataFrame) -> pd.DataFrame:
     """Each automatic scorer version's agreement with human reviews (latest review per turn)."""
     scored = scores[scores["status"] == "scored"].copy()
     scored["key"] = scored["scorer"] + "@" + scored["scorer_version"]
-    human = scored[scored["scorer"].str.startswith("human:")].sort_values("scored_at")
+    human = scored[scored["scorer"].str.startswith(HUMAN)].sort_values("scored_at")
     human = human.drop_duplicates(["session_id", "turn_no"], keep="last")[["session_id", "turn_no", "overall"]]
     rows = []
-    for key, group in scored[~scored["scorer"].str.startswith("human:")].groupby("key"):
+    for key, group in automatic(scored).groupby("key"):
         both = group[["session_id", "turn_no", "overall"]].merge(
             human, on=["session_id", "turn_no"], suffixes=("_auto", "_human")
         )
