@@ -1,8 +1,9 @@
 """The practice room in a real Chromium, served by Voila and by JupyterLab, offline.
 
-Chromium's fake microphone plays a WAV that piper speaks, so a recorded answer goes through the real ipywebrtc
-widget; the kernel transcribes it with faster-whisper, scores it with the rubric, and writes Delta rows and an
-MLflow run under a temporary data root that the tests then read back.
+Chromium's fake microphone plays a WAV that piper speaks, so a recorded answer goes through the real microphone
+widget, streamed to the kernel while it is recorded; the kernel transcribes it with faster-whisper, scores it
+with the rubric, and writes Delta rows and an MLflow run under a temporary data root that the tests then read
+back.
 """
 
 from __future__ import annotations
@@ -215,13 +216,14 @@ class Room:
     def question(self) -> str:
         return self.scope.locator("p[style*='1.2em']").inner_text()
 
-    def record(self) -> None:
-        """Press record, let the fake microphone speak, press stop; the kernel says it got the bytes."""
-        record = self.scope.locator(".widget-play button").first
-        record.click()
+    def speak(self) -> str:
+        """Press record, let the fake microphone speak, press stop (which submits); the feedback line."""
+        asked = self.question()
+        self.scope.get_by_role("button", name="● Record answer").click()
+        expect(self.scope.get_by_text(re.compile(r"● recording 0:0\d"))).to_be_visible()
         self.page.wait_for_timeout(RECORD_MS)  # the length of the spoken answer, not a wait for the app
-        record.click()
-        expect(self.scope.get_by_text(re.compile(r"recorded \d+ KB"))).to_be_visible()
+        self.scope.get_by_role("button", name="■ Stop and submit").click()
+        return self._next(asked)
 
     def upload(self, wav: Path) -> None:
         # ipywidgets 8 keeps the file input out of the DOM and clicks it from the button: take the chooser.
@@ -237,6 +239,10 @@ class Room:
         """Submit and wait for the next question or the report; the feedback line, if the room is still open."""
         asked = self.question()
         self.button("Submit").click()
+        return self._next(asked)
+
+    def _next(self, asked: str) -> str:
+        """Wait for the next question or the report; the feedback line, if the room is still open."""
         try:
             self.page.wait_for_function(NEXT_QUESTION_OR_REPORT, arg=asked, timeout=SLOW_MS)
         except PlaywrightTimeout as exc:
@@ -303,8 +309,7 @@ def _spoken_then_typed(room: Room, site: Site, candidate: str, *, shots: bool) -
     if shots:
         _shoot(room.page, "setup")
     room.start()
-    room.record()
-    feedback = room.submit()
+    feedback = room.speak()
     assert "small table" in feedback.lower(), feedback
     assert re.search(r"Score \d+\.\d/10", feedback), feedback
     if shots:
@@ -352,7 +357,7 @@ def test_without_voice_the_room_takes_typed_answers(page: Page, site: Site) -> N
     room = _voila_room(page, site)
     room.set_up("voila-text", questions=1, voice=False)
     room.start()
-    assert room.scope.locator(".widget-play").count() == 0, "no microphone when voice is off"
+    assert room.scope.locator(".dataready-mic").count() == 0, "no microphone when voice is off"
     assert room.type_until_report(TYPED) >= 1
     text, session_id = room.report()
     assert re.search(r"overall \d+\.\d/10", text), text

@@ -155,3 +155,72 @@ def test_the_recording_indicator_counts_while_recording_and_stops_after() -> Non
     assert "● recording 0:0" in label.value
     timer.toggle(False)
     assert timer._stop.is_set()
+
+
+# -- the streaming microphone, driven by the messages the browser sends ---------------------------------------
+class NoRecogniser:
+    """A recogniser that fails the test if audio reaches it."""
+
+    name = "none"
+
+    def transcribe(self, audio: object) -> object:
+        raise AssertionError("a dropped recording was transcribed")
+
+
+def _browser_sends(mic: object, kind: str, samples: object = None) -> None:
+    """What the widget's JavaScript sends: a message with float32 sample blocks as binary buffers."""
+    import numpy as np
+
+    buffers = [] if samples is None else [np.asarray(samples, dtype=np.float32).tobytes()]
+    mic._message(mic, {"kind": kind}, buffers)  # type: ignore[attr-defined]
+
+
+def _mic_room(tmp_path: Path, stt: object) -> tuple[RoomView, object]:
+    from interview_lib.ui.microphone import StreamingMicrophone
+
+    setup = InterviewSetup(candidate_id="mic", core_questions=2, max_follow_ups=0, seed=1)
+    interview = Interview.start(setup, ScriptedReasoner(judge=fixed_score(6.0)), stt=stt)  # type: ignore[arg-type]
+    mic = StreamingMicrophone()
+    return RoomView(interview, Speaker(Silent(), tmp_path), mic, None, lambda _r: None), mic
+
+
+@pytest.mark.slow
+def test_speech_streamed_from_the_browser_is_transcribed_and_stop_submits_it(tmp_path: Path) -> None:
+    import numpy as np
+
+    from interview_lib.speech.audio import decode
+    from interview_lib.speech.stt import create_stt
+
+    from .test_voice import espeak
+
+    speech = decode(espeak("Delta Lake keeps a transaction log, so readers see a consistent snapshot.")).samples
+    room, mic = _mic_room(tmp_path, create_stt("faster-whisper:tiny.en", cache_dir=tmp_path / "cache"))
+    first = room.question.value
+    _browser_sends(mic, "start")
+    for start in range(0, len(speech), 8000):  # half a second per message, as the widget sends
+        _browser_sends(mic, "audio", speech[start : start + 8000])
+    _browser_sends(mic, "stop")
+    assert "delta lake" in room.feedback.value.lower() and "Score <b>6.0</b>" in room.feedback.value
+    assert room.question.value != first and "Question 2 of 2" in room.progress.value
+    turn = room.interview.session.turns[0]
+    assert turn.transcript is not None and turn.transcript.duration_s == pytest.approx(len(speech) / 16000, abs=1e-3)
+    assert np.isfinite(turn.delivery["words_per_minute"])
+
+
+def test_skipping_while_recording_drops_the_recording(tmp_path: Path) -> None:
+    room, mic = _mic_room(tmp_path, NoRecogniser())
+    _browser_sends(mic, "start")
+    _browser_sends(mic, "audio", [0.0] * 8000)
+    room.skip.click()
+    _browser_sends(mic, "stop")
+    assert "Question 2 of 2" in room.progress.value and room.interview.session.turns[-1].transcript is None
+    assert room.interview.state.value == "LISTENING"
+
+
+def test_recording_while_paused_says_nothing_is_waiting(tmp_path: Path) -> None:
+    room, mic = _mic_room(tmp_path, NoRecogniser())
+    room.pause.click()
+    assert not mic.enabled  # type: ignore[attr-defined]
+    _browser_sends(mic, "start")
+    _browser_sends(mic, "stop")
+    assert "no question is waiting" in room.feedback.value

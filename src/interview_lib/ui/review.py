@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import ipywidgets as w
 
 from interview_lib.analytics.rescore import review_row
+from interview_lib.analytics.scores import automatic, first_per_turn
 from interview_lib.store.base import Store
 
 
@@ -18,8 +19,7 @@ def review_widget(store: Store, cohort: str | None = None) -> w.Widget:
         sessions = sessions[sessions["cohort"] == cohort]
     turns = store.read("turns").to_pandas()
     turns = turns[turns["session_id"].isin(sessions["session_id"]) & turns["transcript"].notna()]
-    scores = store.read("scores").to_pandas().sort_values("scored_at")
-    live = scores[~scores["scorer"].str.startswith("human:")].drop_duplicates(["session_id", "turn_no"])
+    live = first_per_turn(automatic(store.read("scores").to_pandas()))
     turns = turns.merge(live[["session_id", "turn_no", "overall"]], on=["session_id", "turn_no"], how="left")
     turns = turns.merge(sessions[["session_id", "candidate_id"]], on="session_id")
     options = [

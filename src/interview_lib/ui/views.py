@@ -14,9 +14,11 @@ import ipywidgets as w
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup
 from interview_lib.domain.report import SessionReport
 from interview_lib.domain.skills import SKILLS
-from interview_lib.interview import Interview, TurnOutcome
+from interview_lib.errors import InterviewLibError
+from interview_lib.interview import Interview, LiveAnswer, TurnOutcome
+from interview_lib.speech.streaming import Samples
 from interview_lib.speech.tts import Speaker
-from interview_lib.ui.microphone import Microphone
+from interview_lib.ui.microphone import StreamingMicrophone
 
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024  # keep widget messages well under Databricks' limit
 
@@ -99,13 +101,16 @@ class RecordingTimer:
 
 
 class RoomView:
-    """One question at a time: listen, answer (mic, upload or text), see the transcript and a feedback line."""
+    """One question at a time: listen, answer (mic, upload or text), see the transcript and a feedback line.
+
+    A spoken answer is transcribed while it is recorded (``Interview.listen``); "Stop" submits it.
+    """
 
     def __init__(
         self,
         interview: Interview,
         speaker: Speaker | None,
-        mic: Microphone | None,
+        mic: StreamingMicrophone | None,
         mic_note: str | None,
         on_finish: Callable[[SessionReport], None],
     ) -> None:
@@ -114,6 +119,7 @@ class RoomView:
         self.mic = mic
         self._on_finish = on_finish
         self._busy = False
+        self._live: LiveAnswer | None = None
         self.progress = w.HTML()
         self.question = w.HTML()
         self.audio = w.Audio(autoplay=True, controls=True, layout=w.Layout(display="none"))
@@ -130,11 +136,12 @@ class RoomView:
         self.skip.on_click(lambda _b: self._guarded(self._skip))
         self.pause.on_click(lambda _b: self._guarded(self._toggle_pause))
         self.end.on_click(lambda _b: self._guarded(self._end))
-        answer_inputs: list[Any] = [self.mic.widget, self.recording] if self.mic else []
+        answer_inputs: list[Any] = [self.mic, self.recording] if self.mic else []
         self._timer = RecordingTimer(self.recording)
         if self.mic:
-            self.mic.on_recorded(self._recorded)
-            self.mic.on_recording(self._timer.toggle)
+            self.mic.on_answer(self._mic_started, self._mic_audio, lambda: self._guarded(self._mic_stopped))
+            self.mic.observe(lambda change: self._timer.toggle(bool(change["new"])), names="recording")
+            self.mic.observe(self._mic_error, names="error")
         self.widget = w.VBox(
             [
                 self.progress,
@@ -189,22 +196,47 @@ class RoomView:
         self._show_progress()
 
     def _end(self) -> None:
+        self._drop_live()
         self._on_finish(self.interview.end())
 
-    def _recorded(self) -> None:
-        size = len(self.mic.recorded()) if self.mic else 0
-        self.recording.value = f"● recorded {size / 1024:.0f} KB — press Submit" if size else ""
+    def _mic_started(self) -> None:
+        try:
+            self._live = self.interview.listen()
+            self.feedback.value = ""
+        except InterviewLibError as exc:  # e.g. paused: nothing is waiting for an answer
+            self.feedback.value = f"<span style='color:#a40e26'>{_esc(exc)}</span>"
+
+    def _mic_audio(self, samples: Samples) -> None:
+        if self._live is not None:
+            self._live.feed(samples)
+
+    def _mic_stopped(self) -> None:
+        live, self._live = self._live, None
+        if live is not None:
+            self._after(live.finish())
+
+    def _drop_live(self) -> None:
+        """Skipped or ended while recording: that recording answers nothing."""
+        if self._live is not None:
+            self._live.cancel()
+            self._live = None
+
+    def _mic_error(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            self.feedback.value = (
+                f"<span style='color:#a40e26'>The microphone could not be opened ({_esc(change['new'])}): "
+                "allow it in the browser, or upload a recording or type.</span>"
+            )
 
     # -- rendering ---------------------------------------------------------------------------------------
     def _pending_audio(self) -> bytes | None:
-        if self.mic is not None and self.mic.recorded():
-            return self.mic.recorded()
         if self.upload.value:
             item = self.upload.value[0]
             return bytes(item["content"])
         return None
 
     def _after(self, outcome: TurnOutcome) -> None:
+        self._drop_live()
         transcript = outcome.turn.transcript.text if outcome.turn.transcript and outcome.evaluation else ""
         evaluation = outcome.evaluation
         if evaluation is None:
@@ -217,8 +249,6 @@ class RoomView:
         self.feedback.value = heard + f"<p>{line}</p>"
         self.text.value = ""
         self.upload.value = ()
-        if self.mic is not None:
-            self.mic.clear()
         self.recording.value = ""
         if self.interview.current_question is None:
             self._on_finish(self.interview.end())
@@ -256,6 +286,8 @@ class RoomView:
             button.disabled = disabled
         if not disabled and self.interview.state.value == "PAUSED":
             self.submit.disabled = self.skip.disabled = True
+        if self.mic is not None:
+            self.mic.enabled = not self.submit.disabled
 
 
 def report_view(report: SessionReport, where: dict[str, str], skills_png: bytes | None) -> w.Widget:
