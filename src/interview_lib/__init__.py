@@ -5,10 +5,11 @@ from interview_lib.domain.models import Evaluation, InterviewSession, InterviewS
 from interview_lib.domain.report import SessionReport
 from interview_lib.domain.states import InterviewState
 from interview_lib.errors import InterviewLibError
-from interview_lib.interview import Interview, TurnOutcome
+from interview_lib.interview import Interview, LiveAnswer, TurnOutcome
 from interview_lib.reasoning import Reasoner, create_reasoner
 from interview_lib.settings import Settings
 from interview_lib.simulate import SimulatedCandidate
+from interview_lib.speech.stt import create_stt
 
 __all__ = [
     "Evaluation",
@@ -17,6 +18,7 @@ __all__ = [
     "InterviewSession",
     "InterviewSetup",
     "InterviewState",
+    "LiveAnswer",
     "Question",
     "QuestionBank",
     "Reasoner",
@@ -26,6 +28,7 @@ __all__ = [
     "Transcript",
     "TurnOutcome",
     "create_reasoner",
+    "create_stt",
     "load_bank",
 ]
 __version__ = "0.1.0"

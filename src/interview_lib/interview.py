@@ -99,6 +99,10 @@ class LiveAnswer:
         """The candidate stopped: transcribe the tail, then score and decide as for any spoken answer."""
         return self._interview._answer_live(self)
 
+    def cancel(self) -> None:
+        """Abandon this answer (the question was skipped or the interview ended while recording)."""
+        self._stream.cancel()
+
 
 def _duration(seconds: float) -> str:
     """``90`` → "1.5 min", ``15`` → "15 s"."""
@@ -254,15 +258,6 @@ class Interview:
         self._go(S.PROCESSING)
         return self._transcribed(turn, live.transcript, live.truncated, (to_wav(live.audio()), "wav"))
 
-    def answer_spoken(
-        self, transcript: Transcript, recording: bytes | None = None, extension: str = "wav"
-    ) -> TurnOutcome:
-        """Answer with speech transcribed elsewhere (the recording, if given, is stored with it)."""
-        turn = self._open_turn()
-        self._answer_ended = time.perf_counter()
-        self._go(S.PROCESSING)
-        return self._answer_spoken(turn, transcript, (recording, extension) if recording else None)
-
     def _require_stt(self) -> SpeechToText:
         if self.stt is None:
             raise ConfigurationError("this interview has no speech-to-text backend: start it with stt=create_stt(...)")
@@ -286,10 +281,10 @@ class Interview:
             turn.notes.append(f"the recording was longer than {limit}: only the first {limit} were scored")
         return self._answer_spoken(turn, transcript, recording)
 
-    def _answer_spoken(self, turn: Turn, transcript: Transcript, recording: tuple[bytes, str] | None) -> TurnOutcome:
+    def _answer_spoken(self, turn: Turn, transcript: Transcript, recording: tuple[bytes, str]) -> TurnOutcome:
         if not transcript.text.strip():
             return self._listen_again(turn, "No words could be recognised: answer again, or type your answer.")
-        if self.blobs is not None and recording is not None:
+        if self.blobs is not None:
             ref = self.blobs.put(*recording)
             transcript = transcript.model_copy(update={"audio_ref": str(ref.path), "audio_sha256": ref.sha256})
         turn.delivery = delivery.measure(transcript)

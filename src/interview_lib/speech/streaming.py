@@ -73,6 +73,10 @@ class StreamingTranscriber:
             return None
         return self._stt.transcribe(DecodedAudio(samples, "stream", truncated=False, original_duration_s=None))
 
+    def cancel(self) -> None:
+        """Drop the answer: pieces not yet started are never transcribed."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
     def finish(self) -> Transcript | None:
         """Transcribe the tail and join every part (word times shifted to the start of the answer); None when no
         part held speech. A recogniser error is raised here, after every part has stopped."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, Protocol
 
 from interview_lib.domain.models import Transcript, Word
@@ -41,17 +42,38 @@ def transcribe_primed(run: Callable[[str], Transcript], audio: DecodedAudio, pro
     return transcript
 
 
-def whisper_words(raw: Iterable[tuple[str, float, float, float]], duration_s: float) -> list[Word]:
-    """Words from Whisper's (text, start, end, probability), less the ones it adds at the very end of a clip
-    without hearing them ("Thank you.", "you very much."): they start in its last 0.3 s and take (almost) no time."""
+def whisper_transcript(
+    raw: Iterable[tuple[str, float, float, float]], audio: DecodedAudio, language: str, backend: str
+) -> Transcript:
+    """A transcript from a local Whisper's words, given as (text, start, end, probability).
+
+    Words Whisper adds at the very end of a clip without hearing them ("Thank you.", "you very much.") are left
+    out: they start in its last 0.3 s and take (almost) no time.
+    """
     words = [
         Word(text=text.strip(), start=round(float(start), 3), end=round(float(end), 3), probability=round(float(p), 3))
         for text, start, end, p in raw
     ]
     end = len(words)
-    while end and words[end - 1].start >= duration_s - 0.3 and words[end - 1].end - words[end - 1].start < 0.1:
+    while end and words[end - 1].start >= audio.duration_s - 0.3 and words[end - 1].end - words[end - 1].start < 0.1:
         end -= 1
-    return words[:end]
+    return Transcript(
+        text=" ".join(w.text for w in words[:end]),
+        source="audio",
+        words=words[:end],
+        duration_s=round(audio.duration_s, 3),
+        language=language,
+        stt_backend=backend,
+        truncated=audio.truncated,
+    )
+
+
+def local_options(options: dict[str, Any]) -> dict[str, Any]:
+    """What a local Whisper backend takes from the registry's options: its cache folder and the hint switch."""
+    return {
+        "cache_dir": Path(options.get("cache_dir") or ".dataready-cache"),
+        "vocabulary_hint": options.get("vocabulary_hint", True),
+    }
 
 
 def hallucinated(avg_logprob: float, no_speech_prob: float) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 from interview_lib.domain.models import Transcript
 from interview_lib.errors import ConfigurationError
 from interview_lib.speech.audio import DecodedAudio
-from interview_lib.speech.stt import hallucinated, initial_prompt, transcribe_primed, whisper_words
+from interview_lib.speech.stt import hallucinated, initial_prompt, local_options, transcribe_primed, whisper_transcript
 
 
 def _package_dir(package: str) -> Path:
@@ -99,22 +99,10 @@ class FasterWhisper:
             if not hallucinated(segment.avg_logprob, segment.no_speech_prob)
             for w in (segment.words or [])
         ]
-        words = whisper_words(((w.word, w.start, w.end, w.probability) for w in kept), audio.duration_s)
-        return Transcript(
-            text=" ".join(w.text for w in words),
-            source="audio",
-            words=words,
-            duration_s=round(audio.duration_s, 3),
-            language=info.language,
-            stt_backend=self.name,
-            truncated=audio.truncated,
-        )
+        raw = ((w.word, w.start, w.end, w.probability) for w in kept)
+        return whisper_transcript(raw, audio, info.language, self.name)
 
 
 def create(argument: str | None, **options: Any) -> FasterWhisper:
     """Registry factory: ``faster-whisper[:tiny.en|base|/path]``."""
-    return FasterWhisper(
-        argument or "tiny.en",
-        cache_dir=Path(options.get("cache_dir") or ".dataready-cache"),
-        vocabulary_hint=options.get("vocabulary_hint", True),
-    )
+    return FasterWhisper(argument or "tiny.en", **local_options(options))

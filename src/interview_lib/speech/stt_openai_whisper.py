@@ -16,7 +16,7 @@ from typing import Any
 from interview_lib.domain.models import Transcript
 from interview_lib.errors import ConfigurationError
 from interview_lib.speech.audio import DecodedAudio
-from interview_lib.speech.stt import hallucinated, initial_prompt, transcribe_primed, whisper_words
+from interview_lib.speech.stt import hallucinated, initial_prompt, local_options, transcribe_primed, whisper_transcript
 from interview_lib.speech.stt_faster_whisper import model_folder
 from interview_lib.speech.whisper_checkpoint import convert
 
@@ -62,6 +62,9 @@ class OpenAIWhisper:
         return transcribe_primed(lambda prompt: self._run(audio, prompt), audio, self._prompt)
 
     def _run(self, audio: DecodedAudio, prompt: str) -> Transcript:
+        import torch
+
+        torch.manual_seed(0)  # Whisper samples when it falls back to a higher temperature: same audio, same words
         result = self._model.transcribe(
             audio.samples,
             language="en",
@@ -77,22 +80,10 @@ class OpenAIWhisper:
             if not hallucinated(segment["avg_logprob"], segment["no_speech_prob"])
             for w in segment.get("words", [])
         ]
-        words = whisper_words(((w["word"], w["start"], w["end"], w["probability"]) for w in kept), audio.duration_s)
-        return Transcript(
-            text=" ".join(w.text for w in words),
-            source="audio",
-            words=words,
-            duration_s=round(audio.duration_s, 3),
-            language=result.get("language", "en"),
-            stt_backend=self.name,
-            truncated=audio.truncated,
-        )
+        raw = ((w["word"], w["start"], w["end"], w["probability"]) for w in kept)
+        return whisper_transcript(raw, audio, result.get("language", "en"), self.name)
 
 
 def create(argument: str | None, **options: Any) -> OpenAIWhisper:
     """Registry factory: ``openai-whisper[:tiny.en|base|/path/model.pt|small.en]``."""
-    return OpenAIWhisper(
-        argument or "tiny.en",
-        cache_dir=Path(options.get("cache_dir") or ".dataready-cache"),
-        vocabulary_hint=options.get("vocabulary_hint", True),
-    )
+    return OpenAIWhisper(argument or "tiny.en", **local_options(options))
