@@ -215,9 +215,14 @@ class Interview:
             return turn.question
         return None
 
-    def answer(self, text: str) -> TurnOutcome:
-        """Answer the current question with typed or already transcribed text."""
-        return self.answer_transcript(Transcript(text=text))
+    def answer(self, text: str | None = None, *, audio: bytes | str | Path | None = None) -> TurnOutcome:
+        """Answer the current question with typed text, or with a recording (``audio=``: bytes or a path, see
+        :meth:`answer_audio`)."""
+        if text is not None and audio is None:
+            return self.answer_transcript(Transcript(text=text))
+        if audio is not None and text is None:
+            return self.answer_audio(audio)
+        raise InterviewLibError("answer with text or with audio=..., not both and not neither")
 
     def answer_transcript(self, transcript: Transcript) -> TurnOutcome:
         """Answer the current question with a transcript (from text or speech)."""

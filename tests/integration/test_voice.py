@@ -28,7 +28,7 @@ import pytest
 
 from interview_lib import Interview, InterviewSetup, InterviewState
 from interview_lib.domain.models import Evaluation, Question, Transcript, Turn
-from interview_lib.errors import AudioError
+from interview_lib.errors import AudioError, InterviewLibError
 from interview_lib.persistence import open_speaker
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner
@@ -621,3 +621,13 @@ def test_answering_aloud_in_the_terminal_streams_the_microphone_into_the_intervi
     answer = next(line for line in out.splitlines() if line.startswith("A: "))
     assert "kafka" in answer.lower() and "partitions" in answer.lower(), out
     assert "after the answer ended" in out and "1 answered" in out, out
+
+
+def test_answer_takes_a_recording_by_keyword_and_refuses_both_or_neither() -> None:
+    setup = InterviewSetup(candidate_id="keyword", core_questions=1, seed=1)
+    interview = Interview.start(setup, ScriptedReasoner(judge=must_not_judge), stt=MustNotHear())
+    outcome = interview.answer(audio=silent_wav(2.0))
+    assert outcome.message.startswith("No speech detected") and interview.state is InterviewState.LISTENING
+    for arguments in ({}, {"text": "typed", "audio": silent_wav(1.0)}):
+        with pytest.raises(InterviewLibError, match="not both and not neither"):
+            interview.answer(**arguments)  # type: ignore[arg-type]
