@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from interview_lib.bank.schema import BankFile, BankQuestion
 from interview_lib.domain.models import Cloud, FollowUpType, Level, Question
+from interview_lib.domain.planning import follow_up_of
 from interview_lib.errors import BankError
 
 __all__ = ["BankEntry", "QuestionBank", "load_bank"]
@@ -91,17 +92,7 @@ class QuestionBank:
         entry = self._by_id.get(root_id)
         if entry is None:
             return None
-        return Question(
-            id=f"{root_id}:{kind}",
-            text=entry.item.follow_ups[kind],
-            skill=entry.skill,
-            difficulty=entry.item.difficulty,
-            kind="follow_up",
-            follow_up_type=kind,
-            parent_id=root_id,
-            expected_points=missing_points or list(entry.item.expected_points),
-            red_flags=list(entry.item.red_flags),
-        )
+        return follow_up_of(entry.question(), kind, entry.item.follow_ups[kind], missing_points, source="bank")
 
 
 def _read_files() -> list[BankFile]:

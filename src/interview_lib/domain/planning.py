@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from interview_lib.domain.models import FollowUpType, InterviewSetup, Question
+from interview_lib.domain.models import FollowUpType, InterviewSetup, Question, QuestionSource
 from interview_lib.domain.skills import LEVEL_DIFFICULTY, ROLE_SKILL_WEIGHTS
 
 FOCUS_BOOST = 4.0
@@ -53,18 +53,32 @@ _GENERIC: dict[FollowUpType, str] = {
 }
 
 
-def generic_follow_up(parent: Question, kind: FollowUpType, missing_points: list[str]) -> Question:
-    """A follow-up that fits any question, for parents that have no curated follow-ups."""
+def follow_up_of(
+    parent: Question,
+    kind: FollowUpType,
+    text: str,
+    missing_points: list[str],
+    *,
+    source: QuestionSource,
+    id_suffix: str = "",
+) -> Question:
+    """A follow-up of ``kind`` asking ``text``, on ``parent``'s skill and difficulty; it is judged on the points
+    the answer missed (all of ``parent``'s when none are known)."""
     root = parent.parent_id or parent.id
     return Question(
-        id=f"{root}:{kind}",
-        text=_GENERIC[kind],
+        id=f"{root}:{kind}{id_suffix}",
+        text=text,
         skill=parent.skill,
         difficulty=parent.difficulty,
         kind="follow_up",
         follow_up_type=kind,
         parent_id=root,
-        source="fallback",
+        source=source,
         expected_points=missing_points or list(parent.expected_points),
         red_flags=list(parent.red_flags),
     )
+
+
+def generic_follow_up(parent: Question, kind: FollowUpType, missing_points: list[str]) -> Question:
+    """A follow-up that fits any question, for parents that have no curated follow-ups."""
+    return follow_up_of(parent, kind, _GENERIC[kind], missing_points, source="fallback")

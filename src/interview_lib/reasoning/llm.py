@@ -19,6 +19,7 @@ from typing import TypeVar
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from interview_lib.domain.models import Evaluation, FollowUpType, Question, ScoreBreakdown, Transcript
+from interview_lib.domain.planning import follow_up_of
 from interview_lib.domain.scoring import capped, overall
 from interview_lib.domain.skills import SKILLS
 from interview_lib.errors import ProviderError
@@ -229,18 +230,8 @@ class LLMReasoner:
         reply = self._try(self.models.follow_ups, prompt, FollowUpReply, max_tokens=200)
         if reply is None:
             return None
-        root = question.parent_id or question.id
-        return Question(
-            id=f"{root}:{kind}:gen",
-            text=reply.question,
-            skill=question.skill,
-            difficulty=question.difficulty,
-            kind="follow_up",
-            follow_up_type=kind,
-            parent_id=root,
-            source="generated",
-            expected_points=evaluation.missing_points or question.expected_points,
-            red_flags=question.red_flags,
+        return follow_up_of(
+            question, kind, reply.question, evaluation.missing_points, source="generated", id_suffix=":gen"
         )
 
     def evaluate(self, question: Question, transcript: Transcript) -> Evaluation:
