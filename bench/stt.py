@@ -3,7 +3,8 @@
 Measures word error rate (lower-cased, punctuation stripped, fillers left out), real-time factor (transcription
 time / audio length, model load excluded) and filler recall (share of spoken um/uh/like/you know found in the
 transcript) on short clips spoken by two voices; then, on ~60 s spoken answers, the WER and the share of words
-kept, and the time from ``Interview.answer_audio`` to the returned next question.
+kept, and the wait from the end of the answer to the next question, for the whole recording
+(``Interview.answer_audio``) and for an answer fed at speaking pace (``Interview.listen``).
 
 Clips are synthesized on each run (piper "joe" and espeak-ng) into a temporary folder.
 Run: `python bench/stt.py [--models faster-whisper:tiny.en openai-whisper:tiny.en] [--long-runs 3] [--latency-only]`.
