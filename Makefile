@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SOURCES := src tests bench jobs
 
-.PHONY: install system-deps demo test lint bench clean
+.PHONY: install system-deps demo test lint wheel-check bench clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,11 @@ system-deps:
 
 test: system-deps lint
 	$(BIN)/pytest
+	$(MAKE) wheel-check
+
+# The built wheel alone, in a fresh venv outside the tree: `dataready score` and `dataready demo` offline.
+wheel-check:
+	bash .ci/check-wheel
 
 bench: install
 	$(BIN)/python bench/scoring.py

