@@ -110,8 +110,11 @@ def render_markdown(report: SessionReport) -> str:
             f"### {q.turn_no}. {esc(q.question)}",
             f"*Answer:* {esc(q.answer) or '(none)'}",
             f"*Score:* {_fmt(q.overall)} ({q.status}) — {esc(q.rationale)}",
+            *(f"*Note:* {esc(n)}" for n in q.notes),
             "",
         ]
+    if report.notes:
+        lines += ["## Notes", *(f"- {esc(n)}" for n in report.notes)]
     return "\n".join(lines)
 
 

@@ -88,6 +88,7 @@ class TableRecorder:
         self._run_ids: dict[str, str] = {}
         self._tracking_failed: set[str] = set()
         self._written_seq: dict[str, int] = {}
+        self._written_live: dict[str, tuple[str, tuple[str, ...]]] = {}  # (state, notes) of the last session row
 
     # -- tracker, best effort ---------------------------------------------------------------------------
     def _track(self, session: InterviewSession, action: Callable[[], object]) -> None:
@@ -124,16 +125,21 @@ class TableRecorder:
             self._tracking_failed.add(session.session_id)
 
     def transitioned(self, session: InterviewSession, record: TransitionRecord) -> None:
-        """Transitions are written in batches; terminal ones at once."""
+        """Transitions are written in batches; terminal ones at once; a pause shows in the session row."""
         if record.to_state in TERMINAL or record.to_state is InterviewState.CANCELLED:
             self._flush_events(session)
             if record.to_state is InterviewState.CANCELLED:
                 self._write_session(session, None)
+        elif record.to_state is InterviewState.PAUSED or record.from_state is InterviewState.PAUSED:
+            self._flush_events(session)
+            self._write_live(session)
 
     def turn_asked(self, session: InterviewSession, turn: Turn) -> None:
-        """Record the ask (with the question, so a resumed session asks the same one)."""
+        """Record the ask (with the question, so a resumed session asks the same one); the session row follows
+        when its state or notes changed, so `dataready sessions` shows a session in progress as it is."""
         payload = {"turn_no": turn.turn_no, "question": turn.question.model_dump(mode="json")}
         self._flush_events(session, payload)
+        self._write_live(session)
 
     def turn_finished(self, session: InterviewSession, turn: Turn) -> None:
         """turns → scores → events, each idempotent; then the turn's metrics to the tracker."""
@@ -158,8 +164,9 @@ class TableRecorder:
         self._write_session(session, report, synced=False)
         run_id = self._run_ids.get(session.session_id)
         if run_id is not None:
+            notes = len(session.notes)
             self._track(session, lambda: self.tracker.finish_run(run_id, session, report))
-            if self._synced(session):
+            if self._synced(session) or len(session.notes) != notes:  # synced, or a tracking note to keep
                 self._write_session(session, report)
         for table in ("sessions", "turns", "scores", "events"):
             self.store.compact(table)
@@ -178,7 +185,13 @@ class TableRecorder:
         self.store.append("events", batch, app_id=sid, version=last)
         self._written_seq[sid] = last
 
+    def _write_live(self, session: InterviewSession) -> None:
+        live = (session.state.value, tuple(session.notes))
+        if self._written_live.get(session.session_id) != live:
+            self._write_session(session, None)
+
     def _write_session(self, session: InterviewSession, report: SessionReport | None, *, synced: bool = True) -> None:
+        self._written_live[session.session_id] = (session.state.value, tuple(session.notes))
         self.store.upsert_session(
             rows.session_row(
                 session,

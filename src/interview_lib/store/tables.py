@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from interview_lib.errors import InterviewLibError
+
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
 
@@ -118,6 +120,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
         "every state transition; the payload of an ask holds the question",
     ),
+    Migration(
+        2,
+        "sessions",
+        (_f("notes_json", pa.string()),),
+        "the session's notes (offline fallback, truncated recordings, resumed after an interruption)",
+    ),
 )
 
 TABLES: tuple[str, ...] = tuple(dict.fromkeys(m.table for m in MIGRATIONS))
@@ -131,7 +139,26 @@ def schema(table: str) -> pa.Schema:
     return pa.schema(fields)
 
 
+class UndeclaredColumn(InterviewLibError):
+    """A row carries a key that no migration declares: it would be lost, so it is refused."""
+
+
+def check_rows(table: str, rows: list[dict[str, object]]) -> None:
+    """Raise ``UndeclaredColumn`` when any row has a key that ``table``'s migrations do not declare."""
+    declared = set(schema(table).names)
+    unknown = sorted({key for row in rows for key in row} - declared)
+    if unknown:
+        raise UndeclaredColumn(
+            f"{table} rows carry {', '.join(unknown)}, which no migration declares: add a migration in store/tables.py"
+        )
+
+
 def rows_to_arrow(table: str, rows: list[dict[str, object]]) -> pa.Table:
-    """Rows as an Arrow table of ``table``'s schema (missing keys become nulls)."""
+    """Rows as an Arrow table of ``table``'s schema (missing keys become nulls, undeclared keys are refused).
+
+    Raises:
+        UndeclaredColumn: a row has a key no migration declares.
+    """
+    check_rows(table, rows)
     target = schema(table)
     return pa.Table.from_pylist([{name: row.get(name) for name in target.names} for row in rows], schema=target)
