@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Per-call timeout and tries (retries back off with jitter on 429, 5xx and timeouts).
     llm_timeout_s: float = 30.0
     llm_attempts: int = 3
+    # The longest the candidate waits on a remote model for the next question (score + follow-up or next question,
+    # tries included); past it the offline interviewer answers that turn. 0 turns it off (batch re-scoring).
+    llm_turn_deadline_s: float = 12.0
     # Ask for JSON-schema structured output (turn off for servers that reject response_format).
     llm_json_schema: bool = True
     # Where the tables live: "local" (Delta under `home`) or "spark" (Unity Catalog via the active Spark session).

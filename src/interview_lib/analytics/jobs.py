@@ -100,7 +100,8 @@ def publish_rescore(
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[RescoreResult, str | None]:
     """Re-score with ``scorer`` (a reasoner spec) and log the agreement as an MLflow run."""
-    reasoner = create_reasoner(scorer, cache_dir=settings.home / "cache", settings=settings)
+    batch = settings.model_copy(update={"llm_turn_deadline_s": 0.0})  # no candidate waits: no turn deadline
+    reasoner = create_reasoner(scorer, cache_dir=settings.home / "cache", settings=batch)
     result = rescore(open_store(settings), reasoner, baseline=baseline, progress=progress)
     metrics: dict[str, float] = {"appended": float(result.appended), "already_scored": float(result.already_scored)}
     files: list[Path] = []

@@ -3,7 +3,8 @@
 Both speak the same wire format; they differ in the URL and the login. Databricks logins (PAT, OAuth M2M,
 a CLI profile, notebook-native auth) come from ``databricks-sdk``'s own credential chain. Retries on
 429/5xx/timeouts use tenacity with exponential backoff and jitter; after the last try a ``ProviderError``
-carries the status.
+carries the status. A ``deadline`` (a ``time.monotonic()`` instant) bounds one call with all its tries: each
+try waits at most until then, and no try or backoff starts after it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import requests
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_random_exponential
+from tenacity.stop import stop_base
 
 from interview_lib.errors import ConfigurationError, ProviderError
 
@@ -38,9 +40,16 @@ class ChatClient(Protocol):
     provider: str
 
     def complete(
-        self, messages: list[Message], *, model: str, schema: dict[str, Any] | None = None, max_tokens: int = 800
+        self,
+        messages: list[Message],
+        *,
+        model: str,
+        schema: dict[str, Any] | None = None,
+        max_tokens: int = 800,
+        deadline: float | None = None,
     ) -> ChatReply:
-        """One chat completion (``schema``: ask for JSON matching it when the server supports that)."""
+        """One chat completion (``schema``: ask for JSON matching it when the server supports that; ``deadline``:
+        a ``time.monotonic()`` instant after which it gives up with a ``ProviderError``)."""
         ...
 
 
@@ -76,7 +85,13 @@ class HttpChatClient:
         self._session = requests.Session()
 
     def complete(
-        self, messages: list[Message], *, model: str, schema: dict[str, Any] | None = None, max_tokens: int = 800
+        self,
+        messages: list[Message],
+        *,
+        model: str,
+        schema: dict[str, Any] | None = None,
+        max_tokens: int = 800,
+        deadline: float | None = None,
     ) -> ChatReply:
         """See ``ChatClient.complete``."""
         payload: dict[str, Any] = {"messages": messages, "max_tokens": max_tokens, "temperature": 0.1}
@@ -85,29 +100,36 @@ class HttpChatClient:
         if schema is not None and self._json_schema:
             payload["response_format"] = {"type": "json_schema", "json_schema": {"name": "reply", "schema": schema}}
         started = time.perf_counter()
+        stop: stop_base = stop_after_attempt(self._attempts)
+        if deadline is not None:  # no backoff that would end after the deadline, no try that starts after it
+            stop = stop | stop_before_delay(max(0.0, deadline - time.monotonic()))
         retrying = Retrying(
             retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
             wait=wait_random_exponential(multiplier=0.25, max=self._max_wait_s),
-            stop=stop_after_attempt(self._attempts),
+            stop=stop,
             reraise=True,
         )
         try:
-            body = retrying(self._post, self._url_for(model), payload)
+            body = retrying(self._post, self._url_for(model), payload, deadline)
         except _Retryable as exc:
-            raise ProviderError(
-                self.provider, f"{model}: {exc} (gave up after {self._attempts} tries)", exc.status
-            ) from exc
+            tries = retrying.statistics.get("attempt_number", self._attempts)
+            raise ProviderError(self.provider, f"{model}: {exc} (gave up after {tries} tries)", exc.status) from exc
         return _reply(body, time.perf_counter() - started, self.provider)
 
-    def _post(self, url: str, payload: dict[str, Any]) -> dict[str, Any]:
+    def _post(self, url: str, payload: dict[str, Any], deadline: float | None = None) -> dict[str, Any]:
+        timeout = self._timeout_s
+        if deadline is not None:
+            timeout = min(timeout, deadline - time.monotonic())
+            if timeout <= 0:
+                raise _Retryable(None, "no time left before the deadline")
         try:
             headers = self._headers()
         except Exception as exc:  # e.g. an OAuth token refresh that failed
             raise ProviderError(self.provider, f"could not sign in: {exc}") from exc
         try:
-            response = self._session.post(url, json=payload, headers=headers, timeout=self._timeout_s)
+            response = self._session.post(url, json=payload, headers=headers, timeout=timeout)
         except requests.Timeout as exc:
-            raise _Retryable(None, f"no reply within {self._timeout_s:g} s") from exc
+            raise _Retryable(None, f"no reply within {timeout:.3g} s") from exc
         except requests.RequestException as exc:  # refused, reset, dropped mid-body...
             raise _Retryable(None, f"connection to {url} failed: {type(exc).__name__}") from exc
         if response.status_code == 429 or response.status_code >= 500:

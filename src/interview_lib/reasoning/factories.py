@@ -47,7 +47,7 @@ def databricks(argument: str | None, **options: Any) -> Reasoner:
         argument or settings.llm_evaluation_endpoint,
         argument or settings.llm_follow_up_endpoint,
     )
-    return LLMReasoner(chat, models, fallback=_offline(options))
+    return LLMReasoner(chat, models, fallback=_offline(options), turn_deadline_s=settings.llm_turn_deadline_s)
 
 
 def openai(argument: str | None, **options: Any) -> Reasoner:
@@ -59,7 +59,9 @@ def openai(argument: str | None, **options: Any) -> Reasoner:
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     chat = openai_client(settings.openai_base_url, key, **_chat_options(settings))
     model = argument or "default"
-    return LLMReasoner(chat, Models(model, model, model), fallback=_offline(options))
+    return LLMReasoner(
+        chat, Models(model, model, model), fallback=_offline(options), turn_deadline_s=settings.llm_turn_deadline_s
+    )
 
 
 def _offline(options: dict[str, Any]) -> RubricReasoner:

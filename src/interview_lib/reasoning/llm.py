@@ -5,12 +5,20 @@ re-asked once with the validation error; then the offline rubric takes over and 
 score row), or the answer is ``unscored``: a number is never made up. Evidence quotes must occur in the
 transcript; invented ones are dropped and a content dimension left without evidence is capped. After
 repeated failures the remote model is not called again in this session, and the report notes it.
+
+A turn has a deadline (``turn_deadline_s``, from the end of an answer, or from the moment a question is wanted
+when there was no answer): every remote call of that turn (the score, the follow-up or the next question, and
+their re-asks) shares it, so a model that does not answer costs the candidate at most that long. Past it, the
+offline interviewer answers the rest of the turn and the session note says so.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from string import Template
@@ -32,6 +40,10 @@ from interview_lib.reasoning.rubric import ADVERSARIAL_CAP, RubricReasoner
 PROMPT_VERSION = "llm-1"
 NO_EVIDENCE_CAP = 3.0
 MAX_FAILURES = 3
+MAX_MISSED_DEADLINES = 2  # turns in a row whose deadline the model missed before the session goes offline
+TURN_DEADLINE_S = 12.0
+_MIN_CALL_S = 0.5  # less time than this left in the turn: do not start a call
+_OFFLINE_REST = "the rest of the interview used the offline interviewer"
 T = TypeVar("T", bound=BaseModel)
 
 
@@ -117,20 +129,61 @@ class LLMReasoner:
 
     version = PROMPT_VERSION
 
-    def __init__(self, chat: ChatClient, models: Models, *, fallback: RubricReasoner | None = None) -> None:
+    def __init__(
+        self,
+        chat: ChatClient,
+        models: Models,
+        *,
+        fallback: RubricReasoner | None = None,
+        turn_deadline_s: float | None = TURN_DEADLINE_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.chat = chat
         self.models = models
         self.name = chat.provider
         self.fallback = fallback or RubricReasoner()
         self.notes: list[str] = []
+        self.turn_deadline_s = turn_deadline_s
+        self._clock = clock
         self._failures = 0
+        self._missed_deadlines = 0
+        self._deadline = math.inf  # when the current turn's remote calls must be done (a monotonic instant)
+        self._answered = False  # an answer was scored and its turn's next question is not given yet
+        self._missed_this_turn = False
         self._usage: dict[str, float] = {}
 
     # -- bookkeeping -----------------------------------------------------------------------------------
     @property
     def offline(self) -> bool:
-        """True once the remote model failed too often in a row."""
-        return self._failures >= MAX_FAILURES
+        """True once the remote model failed too often in a row, or missed the deadline of turns in a row."""
+        return self._failures >= MAX_FAILURES or self._missed_deadlines >= MAX_MISSED_DEADLINES
+
+    def _new_turn(self) -> None:
+        limit = self.turn_deadline_s
+        self._deadline = self._clock() + limit if limit and limit > 0 else math.inf
+        self._missed_this_turn = False
+
+    def _missed_deadline(self) -> ProviderError:
+        """The turn's deadline passed: counted once per turn, noted once per session."""
+        if not self._missed_this_turn:
+            self._missed_this_turn = True
+            self._missed_deadlines += 1
+            self._note(
+                f"the remote model ({self.name}) did not answer within the {self.turn_deadline_s:g} s turn deadline "
+                "(DATAREADY_LLM_TURN_DEADLINE_S): the offline interviewer answered that turn"
+            )
+            if self._missed_deadlines >= MAX_MISSED_DEADLINES:
+                self._note(
+                    f"the remote model ({self.name}) missed the turn deadline {MAX_MISSED_DEADLINES} turns in a row; "
+                    f"{_OFFLINE_REST}"
+                )
+        return ProviderError(self.name, f"no reply within the {self.turn_deadline_s:g} s turn deadline")
+
+    def _note(self, note: str) -> None:
+        if note.endswith(_OFFLINE_REST) and any(n.endswith(_OFFLINE_REST) for n in self.notes):
+            return  # the session went offline once
+        if note not in self.notes:
+            self.notes.append(note)
 
     def drain_usage(self) -> dict[str, float]:
         """Tokens, calls and latency since the last drain."""
@@ -147,21 +200,23 @@ class LLMReasoner:
             self._usage[key] = self._usage.get(key, 0) + value
 
     def _failed(self, exc: Exception) -> None:
+        if self._clock() >= self._deadline - _MIN_CALL_S:  # the turn ran out of time: a missed deadline
+            self._missed_deadline()
+            return
         self._failures += 1
-        if self.offline:
-            note = (
-                f"the remote model ({self.name}) failed {MAX_FAILURES} times in a row ({exc}); "
-                "the rest of the interview used the offline interviewer"
-            )
-            if note not in self.notes:
-                self.notes.append(note)
+        if self._failures >= MAX_FAILURES:
+            self._note(f"the remote model ({self.name}) failed {MAX_FAILURES} times in a row ({exc}); {_OFFLINE_REST}")
 
     def _ask(self, model: str, prompt: str, reply_type: type[T], max_tokens: int) -> T:
         """One call, validated; one re-ask carrying the validation error; truncation is not re-asked."""
         messages: list[Message] = [{"role": "user", "content": prompt}]
         schema = reply_type.model_json_schema()
         for attempt in (1, 2):
-            reply = self.chat.complete(messages, model=model, schema=schema, max_tokens=max_tokens)
+            if self._clock() >= self._deadline - _MIN_CALL_S:
+                raise self._missed_deadline()
+            reply = self.chat.complete(
+                messages, model=model, schema=schema, max_tokens=max_tokens, deadline=self._deadline
+            )
             self._count(reply)
             try:
                 return parse_reply(reply.text, reply_type, truncated=reply.truncated)
@@ -184,11 +239,15 @@ class LLMReasoner:
             self._failed(exc)
             return None
         self._failures = 0
+        self._missed_deadlines = 0
         return reply
 
     # -- Reasoner --------------------------------------------------------------------------------------
     def next_question(self, request: QuestionRequest) -> Question | None:
         """A generated question, or None (the interview then takes one from the bank)."""
+        if request.attempt == 1 and not self._answered:  # no answer before this question: its own turn
+            self._new_turn()
+        self._answered = False
         if self.offline:
             return None
         setup = request.setup
@@ -219,6 +278,7 @@ class LLMReasoner:
         self, question: Question, transcript: Transcript, evaluation: Evaluation, kind: FollowUpType
     ) -> Question | None:
         """A follow-up from the fast model, or None (the bank's then)."""
+        self._answered = False
         if self.offline:
             return None
         prompt = _template("follow_up").substitute(
@@ -236,6 +296,8 @@ class LLMReasoner:
 
     def evaluate(self, question: Question, transcript: Transcript) -> Evaluation:
         """The model's score, checked; the rubric's (labelled) when the model fails."""
+        self._new_turn()  # the candidate just stopped answering: the wait for the next question starts now
+        self._answered = True
         if not transcript.text.strip():
             return self.fallback.evaluate(question, transcript)
         if self.offline:
@@ -252,6 +314,7 @@ class LLMReasoner:
             self._failed(exc)
             return self._fallback(question, transcript, str(exc))
         self._failures = 0
+        self._missed_deadlines = 0
         return self._checked(reply, transcript)
 
     # -- checks and fallbacks --------------------------------------------------------------------------
