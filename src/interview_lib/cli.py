@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question
-from interview_lib.errors import InterviewLibError
+from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question, session_id_problem
+from interview_lib.errors import ConfigurationError, InterviewLibError
 from interview_lib.interview import Interview, TurnOutcome
 from interview_lib.persistence import open_blobs, open_recorder, open_speaker, open_store, open_stt, open_tracker
 from interview_lib.reasoning import Reasoner, create_reasoner
@@ -33,10 +33,14 @@ def _setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--follow-ups", type=int, default=1, help="max follow-ups per core question")
     parser.add_argument("--focus", nargs="*", default=[], help="skills to focus on")
     parser.add_argument("--seed", type=int, default=None, help="random seed for question choice")
-    parser.add_argument("--session-id", default=None, help="id for the new session (default: a random UUID)")
+    parser.add_argument(
+        "--session-id", default=None, help="id for the new session: letters, digits, . _ - (default: a random UUID)"
+    )
 
 
 def _setup(args: argparse.Namespace, candidate_id: str | None = None) -> InterviewSetup:
+    if args.session_id is not None and (problem := session_id_problem(args.session_id)):
+        raise ConfigurationError(problem)  # before any store or MLflow database is opened
     return InterviewSetup(
         candidate_id=candidate_id or args.candidate_id,
         cohort=args.cohort,

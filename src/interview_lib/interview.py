@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import random
 import time
@@ -25,6 +26,7 @@ from interview_lib.domain.models import (
     Question,
     Transcript,
     Turn,
+    session_id_problem,
 )
 from interview_lib.domain.report import SessionReport, build_report
 from interview_lib.domain.states import TERMINAL, InterviewState, transition
@@ -104,6 +106,14 @@ class LiveAnswer:
         self._stream.cancel()
 
 
+def _id_seed(session_id: str) -> int:
+    """A random seed from the session id: a UUID's own number, any other id's hash."""
+    try:
+        return uuid.UUID(session_id).int
+    except ValueError:
+        return int.from_bytes(hashlib.sha256(session_id.encode()).digest()[:16], "big")
+
+
 def _duration(seconds: float) -> str:
     """``90`` → "1.5 min", ``15`` → "15 s"."""
     return f"{seconds:g} s" if seconds < 60 else f"{seconds / 60:g} min"
@@ -152,7 +162,7 @@ class Interview:
         self.recorder: Recorder = recorder or NullRecorder()
         self._clock = clock
         self._answer_ended: float | None = None  # perf_counter() at the end of the last answer
-        seed = session.setup.seed if session.setup.seed is not None else uuid.UUID(session.session_id).int
+        seed = session.setup.seed if session.setup.seed is not None else _id_seed(session.session_id)
         self._rng = random.Random(seed + len(session.turns))
 
     # -- lifecycle -----------------------------------------------------------------------------------
@@ -172,7 +182,13 @@ class Interview:
         blobs: BlobStore | None = None,
         max_audio_seconds: float = DEFAULT_MAX_SECONDS,
     ) -> Interview:
-        """Create a session and ask its first question."""
+        """Create a session and ask its first question.
+
+        Raises:
+            ConfigurationError: ``session_id`` cannot name a session (see ``SESSION_ID_RULE``).
+        """
+        if session_id is not None and (problem := session_id_problem(session_id)):
+            raise ConfigurationError(problem)
         session = InterviewSession(
             session_id=session_id or str(uuid.uuid4()),
             setup=setup,

@@ -12,6 +12,8 @@ import pytest
 
 from interview_lib.cli import main
 
+from .processes import cli_command, cli_env, run_cli
+
 
 def test_score_reports_bad_lines_by_number_and_scores_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -100,3 +102,32 @@ def test_the_demo_runs_offline_end_to_end_within_a_minute(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert "Overall:" in result.stdout and "HTML report:" in result.stdout
     assert elapsed < 60
+
+
+@pytest.mark.parametrize("session_id", ["../escape", "a b", "", "x" * 129, "-starts-with-a-dash", "quote'd"])
+def test_an_unusable_session_id_is_refused_in_one_line_before_anything_is_created(
+    tmp_path: Path, session_id: str
+) -> None:
+    result = run_cli(tmp_path, cli_command("interview", f"--session-id={session_id}"))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"dataready: session id {session_id!r} is not usable: use 1 to 128 letters")
+    assert not (tmp_path / "mlruns.db").exists() and not (tmp_path / "delta").exists()
+
+
+@pytest.mark.slow
+def test_any_usable_session_id_names_a_session(data_home: Path) -> None:
+    result = subprocess.run(
+        cli_command("interview", "--questions", "1", "--follow-ups", "0", "--session-id", "practice-1"),
+        input="Partition pruning skips the files whose min and max statistics rule them out.\n",
+        env=cli_env(data_home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Session practice-1" in result.stdout and "Traceback" not in result.stderr
+    listed = run_cli(data_home, cli_command("sessions"))
+    assert any(line.startswith("practice-1 ") and "FINISHED" in line for line in listed.stdout.splitlines())
+    report = run_cli(data_home, cli_command("report", "practice-1"))
+    assert report.returncode == 0 and "Session practice-1 · 1 answered" in report.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Literal
 
@@ -16,6 +17,7 @@ QuestionKind = Literal["core", "follow_up"]
 FollowUpType = Literal["probe", "clarify", "example", "challenge"]
 QuestionSource = Literal["bank", "generated", "fallback", "imported"]
 EvaluationStatus = Literal["scored", "unscored"]
+Certainty = Literal["high", "medium", "low"]
 
 LEVELS: tuple[Level, ...] = ("junior", "mid", "senior", "staff")
 CLOUDS: tuple[Cloud, ...] = ("aws", "azure", "gcp", "databricks-agnostic")
@@ -113,6 +115,11 @@ class Evaluation(_Model):
     missing_points: list[str] = Field(default_factory=list)
     red_flags_hit: list[str] = Field(default_factory=list)
     flags: list[str] = Field(default_factory=list)
+    # How far the score can be trusted; below "high" the reason says what could not be checked.
+    certainty: Certainty | None = None
+    certainty_reason: str = ""
+    # How many expected points the answer is held to (covered_points never holds more).
+    points_expected: int | None = Field(default=None, ge=0)
     scorer: str
     scorer_version: str
 
@@ -153,6 +160,17 @@ class Turn(_Model):
     def finished(self) -> bool:
         """A turn is finished once it was skipped or its answer has been decided on."""
         return self.skipped or self.decision is not None
+
+
+SESSION_ID_RULE = "1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit"
+_SESSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+
+def session_id_problem(session_id: str) -> str | None:
+    """Why ``session_id`` cannot name a session (it becomes a file name and a table key), or None when it can."""
+    if _SESSION_ID.fullmatch(session_id):
+        return None
+    return f"session id {session_id!r} is not usable: use {SESSION_ID_RULE}, e.g. practice-1"
 
 
 class InterviewSession(_Model):
