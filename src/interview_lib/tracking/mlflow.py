@@ -7,6 +7,7 @@ tracking server is unreachable the interview carries on and ``dataready sync-mlf
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 import time
@@ -34,9 +35,13 @@ class MlflowTracker:
             os.environ.setdefault(key, value)
         from mlflow.tracking import MlflowClient
 
+        logging.getLogger("mlflow.store.db.utils").setLevel(logging.WARNING)  # "Creating initial tables..." each run
         self.tracking_uri = tracking_uri
         self.experiment_name = experiment
-        self._client = MlflowClient(tracking_uri=tracking_uri)
+        # The registry lives with the runs, except in a workspace: without a registry URI the client looks for an
+        # active Spark session, and importing PySpark warns about pandas on every command.
+        registry = None if tracking_uri.startswith("databricks") else tracking_uri
+        self._client = MlflowClient(tracking_uri=tracking_uri, registry_uri=registry)
         self._artifact_root = artifact_root
         self._experiment_id: str | None = None
 
