@@ -390,6 +390,14 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the MLflow UI over the data root's runs (offline)."""
+    from interview_lib.tracking.ui import serve
+
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
 def _progress(unit: str) -> Callable[[int, int], None]:
     """A one-line counter on stderr for long batch work."""
 
@@ -470,6 +478,11 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--reviewer", required=True)
     review.add_argument("--note", default="")
     review.set_defaults(handler=cmd_review)
+
+    ui = commands.add_parser("ui", help="browse the recorded runs in the MLflow UI (offline)")
+    ui.add_argument("--port", type=int, default=5000)
+    ui.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: this machine only)")
+    ui.set_defaults(handler=cmd_ui)
 
     score = commands.add_parser("score", help="score a JSONL file of answers")
     score.add_argument("--input", required=True, help='JSONL lines {"id", "question", "answer", "skill"?}')
