@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from interview_lib.cli import main
+from interview_lib.cli import job_main
 
 if __name__ == "__main__":
-    raise SystemExit(main(["cohort", *sys.argv[1:]]))
+    raise SystemExit(job_main("cohort", sys.argv[1:]))

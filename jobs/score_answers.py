@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from interview_lib.cli import main
+from interview_lib.cli import job_main
 
 if __name__ == "__main__":
-    raise SystemExit(main(["score", *sys.argv[1:]]))
+    raise SystemExit(job_main("score", sys.argv[1:]))

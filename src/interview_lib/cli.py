@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
+from pydantic import ValidationError
+
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question, session_id_problem
 from interview_lib.errors import ConfigurationError, InterviewLibError
 from interview_lib.interview import Interview, TurnOutcome
@@ -338,7 +340,8 @@ def cmd_rescore(args: argparse.Namespace, settings: Settings) -> int:
     """Re-score stored answers with another scorer version; append, never overwrite; log the agreement."""
     from interview_lib.analytics.jobs import publish_rescore
 
-    result, run_id = publish_rescore(settings, args.scorer, baseline=args.baseline, progress=_progress("answers"))
+    baseline = args.baseline or None  # a job passes "" for "the live scores"
+    result, run_id = publish_rescore(settings, args.scorer, baseline=baseline, progress=_progress("answers"))
     print(f"{result.scorer}: appended {result.appended} score(s); {result.already_scored} already scored")
     if result.agreement is not None:
         a = result.agreement
@@ -414,6 +417,13 @@ def _date(text: str | None) -> datetime | None:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="dataready", description="Mock interviews for data engineers.")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for this run, over DATAREADY_<NAME> (e.g. --set store=spark); repeatable",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="a simulated candidate takes a full interview offline")
@@ -491,14 +501,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _settings(assignments: Sequence[str]) -> Settings:
+    """Settings from the environment, with ``NAME=VALUE`` assignments over them."""
+    overrides: dict[str, str] = {}
+    for assignment in assignments:
+        name, equals, value = assignment.partition("=")
+        if not equals or not name.strip():
+            raise ConfigurationError(f"--set takes NAME=VALUE, not {assignment!r}")
+        overrides[name.strip().lower()] = value
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]  # pydantic checks the names and converts the values
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigurationError(f"bad --set: {problems}") from exc
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dataready`` console script."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.handler(args, Settings()))
+        return int(args.handler(args, _settings(args.set)))
     except InterviewLibError as exc:
         print(f"dataready: {exc}", file=sys.stderr)
         return 2
+
+
+def job_arguments(command: str, argv: Sequence[str]) -> list[str]:
+    """The command line of a batch job: ``command`` with ``argv``, its ``--set NAME=VALUE`` pairs moved first."""
+    settings: list[str] = []
+    rest: list[str] = []
+    items = iter(argv)
+    for item in items:
+        if item == "--set":
+            settings += ["--set", next(items, "")]
+        elif item.startswith("--set="):
+            settings.append(item)
+        else:
+            rest.append(item)
+    return [*settings, command, *rest]
+
+
+def job_main(command: str, argv: Sequence[str]) -> int:
+    """A batch job's entry point (``jobs/*.py``): ``dataready COMMAND`` with the job's parameters."""
+    return main(job_arguments(command, argv))
 
 
 if __name__ == "__main__":

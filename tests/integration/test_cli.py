@@ -131,3 +131,12 @@ def test_any_usable_session_id_names_a_session(data_home: Path) -> None:
     assert any(line.startswith("practice-1 ") and "FINISHED" in line for line in listed.stdout.splitlines())
     report = run_cli(data_home, cli_command("report", "practice-1"))
     assert report.returncode == 0 and "Session practice-1 · 1 answered" in report.stdout
+
+
+def test_a_setting_given_on_the_command_line_applies_and_a_wrong_one_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--set", f"home={tmp_path / 'elsewhere'}", "sessions"]) == 0
+    assert (tmp_path / "elsewhere" / "delta" / "sessions").is_dir()
+    assert main(["--set", "no_such_setting=1", "sessions"]) == 2
+    assert capsys.readouterr().err == "dataready: bad --set: no_such_setting: Extra inputs are not permitted\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,6 +64,50 @@ def test_every_notebook_parameter_a_job_passes_exists_in_the_notebook() -> None:
             passed = task["notebook_task"]["base_parameters"]
             assert set(passed) <= declared, set(passed) - declared
             assert all(isinstance(v, str) for v in passed.values()), "job parameters are strings"
+
+
+WHEEL = "../dist/*.whl"
+CLASSIC = ("job_cluster_key", "existing_cluster_id", "new_cluster")
+
+
+def test_every_task_installs_the_wheel_the_way_its_compute_takes_it() -> None:
+    """Serverless: an environment with the wheel in its dependencies. A classic cluster: the task's libraries."""
+    for resource, job in _jobs():
+        environments = {e["environment_key"]: e["spec"] for e in job.get("environments", [])}
+        for task in job["tasks"]:
+            where = f"{resource.name}: {task['task_key']}"
+            if any(key in task for key in CLASSIC):
+                assert {"whl": WHEEL} in task.get("libraries", []), f"{where}: a classic task needs the wheel library"
+                continue
+            assert "libraries" not in task, f"{where}: task libraries are not installed on serverless compute"
+            assert "notebook_task" not in task, f"{where}: a serverless notebook takes no job environment"
+            spec = environments.get(task.get("environment_key", ""))
+            assert spec is not None, f"{where}: a serverless task needs an environment_key of the job's environments"
+            assert WHEEL in spec["dependencies"], f"{where}: its environment does not install the wheel"
+            assert spec.get("environment_version"), f"{where}: an environment names its version"
+
+
+def _substituted(value: str) -> str:
+    """A parameter as a run sees it, with bundle variables and job parameters filled in."""
+    value = re.sub(r"\$\{[^}]+\}", "x", value)
+    return re.sub(r"\{\{job\.parameters\.(\w+)\}\}", "", value)
+
+
+def test_every_python_task_passes_arguments_and_settings_its_command_accepts() -> None:
+    from interview_lib.cli import _settings, build_parser, job_arguments
+
+    commands = {"cohort_report.py": "cohort", "rescore.py": "rescore", "score_answers.py": "score"}
+    settings = {}
+    for _, job in _jobs():
+        for task in job["tasks"]:
+            script = Path(task["spark_python_task"]["python_file"]).name
+            assert f'job_main("{commands[script]}", sys.argv[1:])' in (ROOT / "jobs" / script).read_text()
+            parameters = [_substituted(p) for p in task["spark_python_task"].get("parameters", [])]
+            args = build_parser().parse_args(job_arguments(commands[script], parameters))
+            assert args.command == commands[script]
+            settings[script] = _settings(args.set)
+    assert settings["cohort_report.py"].store == "spark" and settings["cohort_report.py"].uc_catalog == "x"
+    assert settings["rescore.py"].mlflow_tracking_uri == "databricks"
 
 
 def test_the_weekly_cohort_job_has_a_quartz_schedule_with_a_time_zone() -> None:
