@@ -86,7 +86,7 @@ def test_the_ui_serves_the_mlflow_app_and_lists_the_demos_run(served: str) -> No
 
 def test_without_the_ui_files_the_command_names_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ui, "_static_files", lambda: None)
-    hint = r"MLflow's UI files missing\): pip install \"interview-lib\[ui\]\" && pip install --no-deps mlflow=="
+    hint = r"MLflow's UI files missing\): pip install \"Flask>=3.1,<4\" .* && pip install --no-deps mlflow==3\."
     with pytest.raises(ui.ConfigurationError, match=hint):
         ui.check_installed()
 

@@ -5,7 +5,7 @@ graphene, which the server needs. The ``ui`` extra brings those; the static file
 wheel of the same version, installed without its own dependencies (they pin pyarrow below the version this
 package pins, and add scikit-learn, scipy, docker... that the UI does not use):
 
-    pip install "interview-lib[ui]" && pip install --no-deps mlflow==<the installed mlflow-skinny version>
+    pip install ".[ui]" && pip install --no-deps mlflow==<the installed mlflow-skinny version>
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def install_hint() -> str:
         version = importlib.metadata.version("mlflow-skinny")
     except importlib.metadata.PackageNotFoundError:
         version = "<the installed MLflow version>"
-    return f'pip install "interview-lib[ui]" && pip install --no-deps mlflow=={version}'
+    extra = '"Flask>=3.1,<4" "Flask-CORS>=6,<7" "graphene>=3.4,<4"'  # the ui extra of pyproject.toml
+    return f"pip install {extra} && pip install --no-deps mlflow=={version}"
 
 
 def check_installed() -> None:
