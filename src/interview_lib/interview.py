@@ -33,7 +33,7 @@ from interview_lib.domain.states import TERMINAL, InterviewState, transition
 from interview_lib.errors import AudioError, ConfigurationError, InterviewLibError
 from interview_lib.reasoning.base import QuestionRequest, Reasoner
 from interview_lib.reasoning.embeddings import max_similarity
-from interview_lib.speech import delivery
+from interview_lib.speech import delivery, language
 from interview_lib.speech.audio import DEFAULT_MAX_SECONDS, SAMPLE_RATE, DecodedAudio, decode, read_bytes, to_wav
 from interview_lib.speech.streaming import Samples, StreamingTranscriber
 from interview_lib.speech.stt import SpeechToText
@@ -266,7 +266,7 @@ class Interview:
         if not has_speech(audio.samples):
             return self._listen_again(turn, NO_SPEECH)
         recording = (data, _extension(audio.container))
-        return self._transcribed(turn, lambda: stt.transcribe(audio), audio.truncated, recording)
+        return self._transcribed(turn, lambda: stt.transcribe(audio), audio, recording)
 
     def listen(self) -> LiveAnswer:
         """Start an answer that is transcribed while it is spoken; feed it audio, then call its ``finish()``."""
@@ -277,7 +277,8 @@ class Interview:
         turn = self._open_turn()
         self._answer_ended = time.perf_counter()
         self._go(S.PROCESSING)
-        return self._transcribed(turn, live.transcript, live.truncated, (to_wav(live.audio()), "wav"))
+        audio = live.audio()
+        return self._transcribed(turn, live.transcript, audio, (to_wav(audio), "wav"))
 
     def _require_stt(self) -> SpeechToText:
         if self.stt is None:
@@ -288,7 +289,7 @@ class Interview:
         self,
         turn: Turn,
         transcribe: Callable[[], Transcript | None],
-        truncated: bool,
+        audio: DecodedAudio,
         recording: tuple[bytes, str],
     ) -> TurnOutcome:
         try:
@@ -297,10 +298,21 @@ class Interview:
             return self._listen_again(turn, f"Speech recognition failed ({exc}): answer again, or type your answer.")
         if transcript is None:
             return self._listen_again(turn, NO_SPEECH)
-        if truncated:
+        if language.needs_check(transcript) and (foreign := self._foreign_language(audio)):
+            self.add_note(f"an answer in {foreign} was not scored: the candidate was asked to answer in English")
+            return self._listen_again(turn, language.answer_in_english(foreign))
+        if audio.truncated:
             limit = _duration(self.max_audio_seconds)
             turn.notes.append(f"the recording was longer than {limit}: only the first {limit} were scored")
         return self._answer_spoken(turn, transcript, recording)
+
+    def _foreign_language(self, audio: DecodedAudio) -> str | None:
+        """The language of a doubtful answer when it is clearly not English (None when unsure or unknown)."""
+        try:
+            return language.foreign_language(self._require_stt().spoken_language(audio))
+        except InterviewLibError as exc:  # no detector here: score what was heard, as before
+            self.add_note(f"the answer's language could not be checked ({exc})")
+            return None
 
     def _answer_spoken(self, turn: Turn, transcript: Transcript, recording: tuple[bytes, str]) -> TurnOutcome:
         if not transcript.text.strip():

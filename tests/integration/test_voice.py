@@ -33,8 +33,9 @@ from interview_lib.persistence import open_speaker
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner
 from interview_lib.settings import Settings
-from interview_lib.speech import delivery
+from interview_lib.speech import delivery, language
 from interview_lib.speech.audio import SAMPLE_RATE, DecodedAudio, decode, read_bytes
+from interview_lib.speech.language import SpokenLanguage
 from interview_lib.speech.stt import SpeechToText, create_stt
 from interview_lib.speech.tts import Silent, Speaker, create_tts
 from interview_lib.speech.tts_piper import PiperSpeech
@@ -93,13 +94,14 @@ class Clip:
 
 
 # -- building real recordings -------------------------------------------------------------------------------
-def espeak(text: str) -> bytes:
-    """``text`` spoken by espeak-ng, as WAV bytes."""
+def espeak(text: str, voice: str = "en") -> bytes:
+    """``text`` spoken by espeak-ng (in ``voice``, a language), as WAV bytes."""
     if shutil.which("espeak-ng") is None:
         pytest.fail("espeak-ng is not installed: run `make system-deps` (or apt-get install espeak-ng)")
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "speech.wav"
-        subprocess.run(["espeak-ng", "-w", str(target), text], capture_output=True, check=True, timeout=60)
+        command = ["espeak-ng", "-v", voice, "-w", str(target), text]
+        subprocess.run(command, capture_output=True, check=True, timeout=60)
         return target.read_bytes()
 
 
@@ -523,6 +525,10 @@ class PieceLog:
         self.seconds.append(audio.duration_s)
         return self.inner.transcribe(audio)
 
+    def spoken_language(self, audio: DecodedAudio) -> SpokenLanguage | None:
+        """The real recogniser's language detection."""
+        return self.inner.spoken_language(audio)
+
 
 def feed_in_blocks(feed: Callable[[Samples], None], samples: Samples, block_s: float = 0.1) -> None:
     """Hand ``samples`` to ``feed`` the way a microphone delivers them: in blocks of ``block_s`` seconds."""
@@ -622,6 +628,41 @@ def test_answering_aloud_in_the_terminal_streams_the_microphone_into_the_intervi
     answer = next(line for line in out.splitlines() if line.startswith("A: "))
     assert "kafka" in answer.lower() and "partitions" in answer.lower(), out
     assert "after the answer ended" in out and "1 answered" in out, out
+
+
+GERMAN = "Ich weiß es nicht genau. Vielleicht löscht VACUUM alte Dateien, die nicht mehr gebraucht werden."
+
+
+@pytest.mark.slow
+def test_an_answer_in_german_is_named_in_one_line_and_nothing_is_scored(stt: SpeechToText) -> None:
+    setup = InterviewSetup(candidate_id="de", core_questions=1, max_follow_ups=0, seed=2)
+    interview = Interview.start(setup, ScriptedReasoner(judge=must_not_judge), stt=stt)
+    question = interview.current_question
+
+    outcome = interview.answer(audio=espeak(GERMAN, "de"))
+
+    assert outcome.evaluation is None and outcome.decision is None
+    assert (
+        outcome.message == "That answer sounded like German: please answer in English, the language of this interview."
+    )
+    assert interview.current_question == question and interview.state.value == "LISTENING"
+    assert interview.session.turns[-1].transcript is None
+    assert "an answer in German was not scored: the candidate was asked to answer in English" in interview.session.notes
+
+
+def test_the_language_check_names_only_a_clear_foreign_language() -> None:
+    assert language.foreign_language(SpokenLanguage("de", 0.51, 0.17)) == "German"
+    assert language.foreign_language(SpokenLanguage("fr", 0.9, 0.05)) == "French"
+    assert language.foreign_language(SpokenLanguage("en", 0.9, 0.9)) is None
+    assert language.foreign_language(SpokenLanguage("de", 0.45, 0.3)) is None  # not clearly more likely than English
+    assert language.foreign_language(SpokenLanguage("nl", 0.3, 0.1)) is None  # unsure
+    assert language.foreign_language(None) is None
+
+
+@pytest.mark.slow
+def test_a_clear_english_answer_is_not_sent_to_language_detection(stt: SpeechToText, espeak_clip: Clip) -> None:
+    transcript = stt.transcribe(decode(espeak_clip.wav))
+    assert transcript.words and not language.needs_check(transcript)
 
 
 def test_answer_takes_a_recording_by_keyword_and_refuses_both_or_neither() -> None:

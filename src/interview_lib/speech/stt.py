@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from interview_lib.domain.models import Transcript, Word
 from interview_lib.registry import Registry
 from interview_lib.speech.audio import DecodedAudio
+from interview_lib.speech.language import SpokenLanguage
 
 # Whisper drops spoken fillers unless its context already contains some; the terms steer spelling.
 FILLER_PROMPT = "Um, uh, like, you know, I mean."
@@ -88,6 +89,10 @@ class SpeechToText(Protocol):
 
     def transcribe(self, audio: DecodedAudio) -> Transcript:
         """The transcript of ``audio``."""
+        ...
+
+    def spoken_language(self, audio: DecodedAudio) -> SpokenLanguage | None:
+        """Which language is spoken in ``audio`` (None: this backend cannot tell)."""
         ...
 
 

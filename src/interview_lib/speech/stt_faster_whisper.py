@@ -15,6 +15,7 @@ from typing import Any
 from interview_lib.domain.models import Transcript
 from interview_lib.errors import ConfigurationError
 from interview_lib.speech.audio import DecodedAudio
+from interview_lib.speech.language import SpokenLanguage
 from interview_lib.speech.stt import hallucinated, initial_prompt, local_options, transcribe_primed, whisper_transcript
 
 
@@ -75,9 +76,21 @@ class FasterWhisper:
 
         self.name = f"faster-whisper:{model}"
         self._prompt = initial_prompt(vocabulary_hint)
+        self._cache_dir, self._threads = cache_dir, threads
         self._model = WhisperModel(
             str(model_folder(model, cache_dir)), device="cpu", compute_type="int8", cpu_threads=threads
         )
+        self._detector: Any = None if model.endswith(".en") else self._model  # a multilingual model detects itself
+
+    def spoken_language(self, audio: DecodedAudio) -> SpokenLanguage:
+        """Language detection by a multilingual Whisper (base, loaded on first use when this model is English-only)."""
+        if self._detector is None:
+            from faster_whisper import WhisperModel
+
+            folder = str(_base(self._cache_dir))
+            self._detector = WhisperModel(folder, device="cpu", compute_type="int8", cpu_threads=self._threads)
+        code, probability, ranked = self._detector.detect_language(audio.samples)
+        return SpokenLanguage(str(code), float(probability), float(dict(ranked).get("en", 0.0)))
 
     def transcribe(self, audio: DecodedAudio) -> Transcript:
         """Transcribe with word timestamps; fillers are kept as spoken."""

@@ -49,6 +49,10 @@ class OpenAITranscription:
         self._prompt = initial_prompt(vocabulary_hint)
         self._timeout_s = timeout_s
 
+    def spoken_language(self, audio: DecodedAudio) -> None:
+        """Not told: the server transcribes as English."""
+        return None
+
     def transcribe(self, audio: DecodedAudio) -> Transcript:
         """The server's transcript, with its word timings when it returns them."""
         body = _post(
@@ -91,6 +95,10 @@ class DatabricksTranscription:
         self._url = f"{host.rstrip('/')}/serving-endpoints/{endpoint}/invocations"
         self._headers = headers
         self._timeout_s = timeout_s
+
+    def spoken_language(self, audio: DecodedAudio) -> None:
+        """Not told: the server transcribes as English."""
+        return None
 
     def transcribe(self, audio: DecodedAudio) -> Transcript:
         """The endpoint's transcript (these endpoints return text only, no word timings)."""

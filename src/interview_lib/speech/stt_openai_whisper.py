@@ -57,6 +57,10 @@ class OpenAIWhisper:
                 "DATAREADY_STT=openai-whisper:/path/to/model.pt"
             ) from exc
 
+    def spoken_language(self, audio: DecodedAudio) -> None:
+        """Not told: this backend transcribes as English."""
+        return None
+
     def transcribe(self, audio: DecodedAudio) -> Transcript:
         """Transcribe with word timestamps; fillers are kept as spoken."""
         return transcribe_primed(lambda prompt: self._run(audio, prompt), audio, self._prompt)
