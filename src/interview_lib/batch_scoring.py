@@ -58,8 +58,12 @@ def to_output(item: AnswerLine, evaluation: Evaluation) -> dict[str, object]:
         "reason": evaluation.reason,
         "rationale": evaluation.rationale,
         "evidence": evaluation.evidence,
+        "covered_points": evaluation.covered_points,
         "missing_points": evaluation.missing_points,
+        "points_expected": evaluation.points_expected,
         "flags": evaluation.flags,
+        "certainty": evaluation.certainty,
+        "certainty_reason": evaluation.certainty_reason,
         "scorer": f"{evaluation.scorer}:{evaluation.scorer_version}",
     }
 

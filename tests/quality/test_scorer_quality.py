@@ -2,67 +2,83 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
+from interview_lib.analytics import grading
 from interview_lib.batch_scoring import AnswerLine, score_items
 from interview_lib.domain.models import Transcript
 from interview_lib.reasoning.rubric import RubricReasoner
 
 pytestmark = pytest.mark.quality
-LABELLED = Path(__file__).parents[1] / "data" / "labelled_answers.jsonl"
-ADVERSARIAL = {"keyword_stuffed", "injection"}
-
-
-def spearman(a: list[float], b: list[float]) -> float:
-    """Spearman's rank correlation (average ranks for ties)."""
-
-    def ranks(values: list[float]) -> np.ndarray:
-        array = np.asarray(values, dtype=float)
-        order = array.argsort(kind="mergesort")
-        ranked = np.empty(len(array))
-        ranked[order] = np.arange(len(array))
-        for value in np.unique(array):
-            ranked[array == value] = ranked[array == value].mean()
-        return ranked
-
-    return float(np.corrcoef(ranks(a), ranks(b))[0, 1])
+DATA = Path(__file__).parents[1] / "data"
+# The dev side: what the scorer was tuned on (the first labelled set and the dev set).
+DEV = [DATA / "labelled_answers.jsonl", DATA / "dev" / "dev_answers.jsonl"]
+BLIND = DATA / "blind" / "blind_answers.jsonl"
+Graded = list[tuple[dict[str, object], dict[str, object]]]
 
 
 @pytest.fixture(scope="module")
-def graded(rubric: RubricReasoner) -> list[tuple[dict[str, object], dict[str, object]]]:
-    rows = [json.loads(line) for line in LABELLED.read_text().splitlines() if line.strip()]
+def graded(rubric: RubricReasoner) -> Graded:
+    rows = grading.load(DEV)
     outputs = list(score_items(rubric, [AnswerLine.model_validate(r) for r in rows]))
     return list(zip(rows, outputs))
 
 
-def test_the_labelled_set_is_big_and_varied_enough(graded: list[tuple[dict[str, object], dict[str, object]]]) -> None:
+@pytest.fixture(scope="module")
+def dev_figures(graded: Graded) -> dict[str, float]:
+    return grading.figures([row for row, _ in graded], [out for _, out in graded])
+
+
+def test_the_dev_side_is_big_and_varied_enough(graded: Graded) -> None:
     rows = [row for row, _ in graded]
-    assert len(rows) >= 60
-    assert len({row["question"] for row in rows}) >= 12
-    assert {row["category"] for row in rows} >= ADVERSARIAL
+    assert len(rows) >= 200
+    assert len({row["question"] for row in rows}) >= 30
+    assert {row["category"] for row in rows} >= grading.ADVERSARIAL | grading.CORRECT | {"confidently_wrong"}
 
 
-def test_rubric_scores_rank_answers_like_the_human_grades(
-    graded: list[tuple[dict[str, object], dict[str, object]]],
-) -> None:
-    grades = [float(row["grade"]) for row, _ in graded]  # type: ignore[arg-type]
-    scores = [float(out["overall"] or 0.0) for _, out in graded]  # type: ignore[arg-type]
-    assert spearman(grades, scores) >= 0.75
+def test_rubric_scores_rank_answers_like_the_human_grades(dev_figures: dict[str, float]) -> None:
+    assert dev_figures["spearman"] >= 0.72
+    assert dev_figures["spearman"] > dev_figures["spearman_length_only"] + 0.2
 
 
-def test_every_adversarial_answer_scores_at_most_2_5(
-    graded: list[tuple[dict[str, object], dict[str, object]]],
-) -> None:
-    too_high = [
-        (row["id"], out["overall"])
-        for row, out in graded
-        if row["category"] in ADVERSARIAL and (out["overall"] or 0.0) > 2.5  # type: ignore[operator]
-    ]
-    assert too_high == []
+def test_fluent_wrong_answers_score_low_and_correct_ones_high(dev_figures: dict[str, float]) -> None:
+    assert dev_figures["wrong_mean"] <= 3.5
+    assert dev_figures["correct_mean"] >= 6.5
+    assert dev_figures["terse_mean"] >= 4.5
+
+
+def test_lists_salad_instructions_and_non_answers_stay_at_or_below_2_5(dev_figures: dict[str, float]) -> None:
+    assert dev_figures["keyword_instruction_max"] <= 2.5
+    assert dev_figures["salad_nonanswer_max"] <= 2.5
+
+
+def test_no_rationale_covers_more_points_than_expected(graded: Graded) -> None:
+    for _, out in graded:
+        assert len(out["covered_points"]) <= (out["points_expected"] or 0)  # type: ignore[arg-type]
+        assert str(out["rationale"]).startswith(f"Covered {len(out['covered_points'])} of {out['points_expected']}")  # type: ignore[arg-type]
+
+
+def test_every_score_carries_its_certainty(graded: Graded) -> None:
+    for _, out in graded:
+        assert out["certainty"] in {"high", "medium", "low"}
+        assert (out["certainty"] == "high") == (out["certainty_reason"] == "")
+
+
+def test_the_same_answers_get_the_same_scores(rubric: RubricReasoner, graded: Graded) -> None:
+    rows = [row for row, _ in graded][:40]
+    again = list(score_items(rubric, [AnswerLine.model_validate(r) for r in rows]))
+    assert again == [out for _, out in graded][:40]
+
+
+def test_the_blind_set_is_frozen_apart_from_the_bank(rubric: RubricReasoner) -> None:
+    rows = grading.load([BLIND])
+    questions = {str(r["question"]).strip().lower() for r in rows}
+    bank = {e.item.text.strip().lower() for e in rubric.bank}
+    assert len(rows) >= 150 and len(questions) >= 30
+    assert not questions & bank
+    assert {r["category"] for r in rows} >= grading.ADVERSARIAL | grading.CORRECT | {"terse_correct"}
 
 
 def test_evidence_quotes_are_verbatim_sentences_of_the_answer(
@@ -165,3 +181,17 @@ def test_a_question_outside_the_bank_is_still_scored_with_borrowed_points(rubric
     assert good.status == weak.status == "scored"
     assert (good.overall or 0) > (weak.overall or 0) + 3
     assert "borrowed" in good.rationale
+
+
+def test_a_terse_correct_phrase_answer_gets_credit_for_what_it_states(rubric: RubricReasoner) -> None:
+    entry = rubric.bank.get("spark-006")
+    assert entry is not None
+    terse = (
+        "Broadcast hash join when one side is small: the small table copied to every executor, no shuffle of "
+        "the big one. Otherwise sort-merge join, both sides shuffled by key and sorted. Threshold "
+        "autoBroadcastJoinThreshold, ten megabytes by default."
+    )
+    evaluation = rubric.evaluate(entry.question(), Transcript(text=terse))
+    assert evaluation.covered_points, evaluation.rationale
+    assert (evaluation.overall or 0) >= 4.5
+    assert "keyword_stuffing" not in evaluation.flags and "word_salad" not in evaluation.flags

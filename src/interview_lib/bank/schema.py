@@ -21,7 +21,7 @@ class BankQuestion(_Strict):
     difficulty: int = Field(ge=1, le=5)
     clouds: list[Cloud] = Field(default_factory=list, description="empty means every cloud")
     expected_points: list[str] = Field(min_length=3, max_length=6)
-    red_flags: list[str] = Field(min_length=1, max_length=6)
+    red_flags: list[str] = Field(min_length=2, max_length=6, description="common wrong claims about this question")
     follow_ups: dict[FollowUpType, str]
 
     @field_validator("follow_ups")

@@ -50,10 +50,22 @@ HEDGES: Final = (
     "possibly",
 )
 _DONT_KNOW = re.compile(
-    r"\b(i (do not|don't|dont) (really )?know|no idea|not sure|never (used|worked with|heard)|can't remember|"
-    r"cannot remember|don't remember|pass on this)\b",
+    r"\b(i (do not|don't|dont) (really |actually )?know|no idea|not (really |entirely )?sure|"
+    r"never (really )?(used|worked with|touched|heard|seen|done)|"
+    r"(haven't|have not|hasn't) (really |actually )?(used|worked with|touched|seen|done|dealt with|heard)|"
+    r"not (really )?familiar|can't remember|cannot remember|don't remember|pass on this|"
+    r"(i'd|i would|i will|i'll) (probably |just )?(google|look (it |that )?up|search for|have to look|ask)|"
+    r"wouldn't want to guess|can't really (say|compare|explain|tell)|no experience with|"
+    r"(don't|do not) want to make (something|anything|it) up|(i'd|i would) (need|have) to learn|"
+    r"(i'd|i would) rather not guess|before giving a proper answer)\b",
     re.IGNORECASE,
 )
+_CLAUSE_WORDS = frozenset(
+    """i you we they it he she is are was were be been being am has have had do does did can could will would
+    should may might must""".split()
+)
+_CONTRACTION = re.compile(r"(n't|'s|'re|'d|'ll|'ve|’s|’re|’d|’ll|’ve|n’t)$")
+_DISCOURSE = frozenset({"yeah", "yes", "so", "okay", "ok", "right", "well", "basically", "like", "um", "uh", "you"})
 _EXPERIENCE = re.compile(
     r"\b(in my (last|previous|current) (job|role|team|project|company)|at my (last|previous|current)|"
     r"we (had|built|used|moved|migrated|ran|saw|found|noticed|fixed|set|added|switched|cut|reduced|hit|"
@@ -118,6 +130,12 @@ _INJECTION_PATTERNS: Final = tuple(
         r"\bautomated (grader|scorer|evaluator|grading|scoring|review)\b|\bpre-?approved\b",
         r"\b(scorer|grader|evaluator|assessor|rubric)\b[^.\n]{0,40}\b(must|should|has to|needs to|will)\s+"
         r"(give|score|grade|rate|award|mark|output|return|ignore)\b",
+        r"\b(evaluator|grader|scorer|assessor|marker|reviewer|scoring|grading)\s+(instruction|note|override)s?\b",
+        r"\b(whoever|whatever|anyone|anything)\b[^.\n]{0,25}\b(is |are )?(scoring|grading|evaluating|marking)\b",
+        r"\b(grade|score|rate|mark)\s+(it|this|me|my answer|the answer)\s+as\b",
+        r"\b(return|report|give|set)\s+(the|a|my)\s+(score|grade|rating|overall)\s+(as|of|to)\b",
+        r"\bassume\b[^.\n]{0,40}\b(complete|correct|covered|full marks|expert)\b",
+        r"\bas if (every|all|each) (point|expected point|criterion|criteria)s? (was|were|is|are) (covered|met)\b",
     )
 )
 
@@ -141,6 +159,7 @@ class TextFeatures:
     list_share: float
     function_word_ratio: float
     keyword_stuffed: bool
+    word_salad: bool
     injection_sentences: tuple[str, ...]
 
 
@@ -208,6 +227,22 @@ def _list_share(text: str) -> tuple[float, int]:
     return sum(len(words(s)) for s in short) / total, len(short)
 
 
+def clause_rate(text: str) -> float:
+    """Subjects, auxiliaries and contracted verbs per word: near 0 for lists and salad, not for sentences."""
+    tokens = [t.lower() for t in words(strip_fillers(text))]
+    clauses = sum(1 for t in tokens if t in _CLAUSE_WORDS or _CONTRACTION.search(t))
+    return clauses / max(1, len(tokens))
+
+
+def _word_salad(text: str) -> bool:
+    """Terms and fillers strung together: no clause, and fragments that are only "yeah", "so", "the"..."""
+    segments = [words(s.lower()) for s in re.split(r"[,;.!?\n]+", text) if words(s)]
+    if len(segments) < 5 or clause_rate(text) >= 0.03:
+        return False
+    empty = sum(1 for s in segments if (s[0] in _DISCOURSE and len(s) <= 3) or s[-1] in FUNCTION_WORDS)
+    return empty >= 2 and empty / len(segments) >= 0.15
+
+
 def has_negation(sentence: str) -> bool:
     """True when the sentence negates something."""
     return bool(_NEGATION.search(sentence))
@@ -226,11 +261,12 @@ def extract(text: str) -> TextFeatures:
     function = sum(1 for t in tokens if t.lower() in FUNCTION_WORDS)
     list_share, short_segments = _list_share(content)
     ratio = function / len(tokens) if tokens else 0.0
-    stuffed = short_segments >= 6 and list_share >= 0.55 and ratio < 0.3
+    sentences = split_sentences(content)
+    stuffed = short_segments >= 6 and list_share >= 0.55 and ratio < 0.3 and (len(sentences) <= 2 or list_share >= 0.75)
     return TextFeatures(
         words=len(tokens),
         content_words=len(tokens) - function,
-        sentences=len(split_sentences(content)),
+        sentences=len(sentences),
         fillers=count_fillers(text),
         hedges=sum(lowered.count(" " + h + " ") + lowered.count(" " + h + ",") for h in HEDGES),
         dont_know=bool(_DONT_KNOW.search(content)),
@@ -239,9 +275,10 @@ def extract(text: str) -> TextFeatures:
         numbers_with_units=len(_NUMBER_WITH_UNIT.findall(content)),
         reasoning_markers=len(_REASONING.findall(content)),
         structure_markers=len(_STRUCTURE.findall(content)),
-        absolute_sentences=sum(1 for s in split_sentences(content) if _ABSOLUTE.search(s)),
+        absolute_sentences=sum(1 for s in sentences if _ABSOLUTE.search(s)),
         list_share=list_share,
         function_word_ratio=ratio,
         keyword_stuffed=stuffed,
+        word_salad=_word_salad(text),
         injection_sentences=injection_sentences(content),
     )

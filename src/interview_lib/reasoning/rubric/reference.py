@@ -18,7 +18,9 @@ from interview_lib.reasoning.embeddings import Embedder, Vectors
 
 SAME_QUESTION_AT = 0.82
 NEIGHBOUR_AT = 0.45
-MAX_NEIGHBOURS = 3
+MAX_NEIGHBOURS = 5
+NEEDED_SHARE = 0.8
+BORROWED_NEEDED = 3
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class ReferenceFinder:
             return Reference(
                 tuple(question.expected_points),
                 tuple(question.red_flags),
-                needed=len(question.expected_points),
+                needed=needed_for(len(question.expected_points)),
                 source="question",
                 trust=1.0,
             )
@@ -69,7 +71,7 @@ class ReferenceFinder:
             return Reference(
                 tuple(item.expected_points),
                 tuple(item.red_flags),
-                len(item.expected_points),
+                needed_for(len(item.expected_points)),
                 source=f"bank:{item.id}",
                 trust=0.9,
             )
@@ -80,4 +82,10 @@ class ReferenceFinder:
         flags = tuple(f for e in neighbours for f in e.item.red_flags)
         ids = ",".join(e.item.id for e in neighbours)
         trust = min(0.6, max(0.1, (float(sims[order[0]]) - NEIGHBOUR_AT) / 0.35))
-        return Reference(points, flags, needed=min(4, len(points)), source=f"neighbours:{ids}", trust=trust)
+        needed = min(BORROWED_NEEDED, len(points))
+        return Reference(points, flags, needed=needed, source=f"neighbours:{ids}", trust=trust)
+
+
+def needed_for(points: int) -> int:
+    """How many of a question's own points a full answer states: most of them, rarely every one."""
+    return max(1, min(points, round(NEEDED_SHARE * points)))
