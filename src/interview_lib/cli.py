@@ -341,7 +341,9 @@ def cmd_rescore(args: argparse.Namespace, settings: Settings) -> int:
     from interview_lib.analytics.jobs import publish_rescore
 
     baseline = args.baseline or None  # a job passes "" for "the live scores"
-    result, run_id = publish_rescore(settings, args.scorer, baseline=baseline, progress=_progress("answers"))
+    result, run_id = publish_rescore(
+        settings, args.scorer, baseline=baseline, certainty=args.certainty, progress=_progress("answers")
+    )
     print(f"{result.scorer}: appended {result.appended} score(s); {result.already_scored} already scored")
     if result.agreement is not None:
         a = result.agreement
@@ -359,9 +361,10 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
     path = Path(args.input)
     needs_stt = '"audio"' in path.read_text(encoding="utf-8")
+    batch = settings.model_copy(update={"llm_turn_deadline_s": 0.0})  # no candidate waits: no turn deadline
     result = import_answers(
         path,
-        reasoner=_reasoner(settings, None),
+        reasoner=_reasoner(batch, None),
         recorder=open_recorder(settings),
         stt=open_stt(settings) if needs_stt else None,
         cohort=args.cohort,
@@ -474,6 +477,12 @@ def build_parser() -> argparse.ArgumentParser:
     rescore_ = commands.add_parser("rescore", help="re-score stored answers with another scorer version")
     rescore_.add_argument("--scorer", default="rubric", help="reasoner spec: rubric, databricks, openai:<model>")
     rescore_.add_argument("--baseline", default=None, help="compare with scorer@version (default: live scores)")
+    rescore_.add_argument(
+        "--certainty",
+        choices=["low", "medium"],
+        default=None,
+        help="only answers whose live score had this certainty (or could not be scored), e.g. for a model",
+    )
     rescore_.set_defaults(handler=cmd_rescore)
 
     importer = commands.add_parser("import-answers", help="import recorded answers (JSONL: transcripts or audio)")
