@@ -53,6 +53,8 @@ def render_text(report: SessionReport) -> str:
         lines.append(f"     answer: {q.answer[:300] or '(none)'}")
         score = _fmt(q.overall) if q.status == "scored" else f"{q.status}: {q.reason or ''}"
         lines.append(f"     score: {score} — {q.rationale}")
+        if q.certainty_note:
+            lines.append(f"     ({q.certainty_note})")
         lines += [f"     evidence: “{e}”" for e in q.evidence[:2]]
         if q.delivery.get("words_per_minute"):
             d = q.delivery
@@ -110,6 +112,7 @@ def render_markdown(report: SessionReport) -> str:
             f"### {q.turn_no}. {esc(q.question)}",
             f"*Answer:* {esc(q.answer) or '(none)'}",
             f"*Score:* {_fmt(q.overall)} ({q.status}) — {esc(q.rationale)}",
+            *([f"*Certainty:* {esc(q.certainty_note)}"] if q.certainty_note else []),
             *(f"*Note:* {esc(n)}" for n in q.notes),
             "",
         ]

@@ -14,7 +14,9 @@ import pytest
 from interview_lib.analytics.jobs import publish_cohort_report, publish_rescore
 from interview_lib.analytics.rescore import rescore, review_row
 from interview_lib.demo import simulate_cohort
+from interview_lib.domain.models import Evaluation, Question, Transcript
 from interview_lib.persistence import open_recorder, open_store
+from interview_lib.reasoning.rubric import VERSION as RUBRIC_VERSION
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
 from interview_lib.settings import Settings
@@ -82,10 +84,49 @@ def test_rescoring_appends_is_incremental_and_leaves_old_rows_untouched(cohort_h
 
 def test_a_new_scorer_version_logs_its_agreement_as_a_run(cohort_home: Settings) -> None:
     result, run_id = publish_rescore(cohort_home, "rubric")
-    assert result.appended == 0, "the live rubric scores already are rubric@1.0"
-    result, run_id = publish_rescore(cohort_home, "scripted:4", baseline="rubric@1.0")
-    assert run_id and result.agreement is not None and result.agreement.baseline == "rubric@1.0"
+    assert result.appended == 0, f"the live rubric scores already are rubric@{RUBRIC_VERSION}"
+    result, run_id = publish_rescore(cohort_home, "scripted:4", baseline=f"rubric@{RUBRIC_VERSION}")
+    assert run_id and result.agreement is not None and result.agreement.baseline == f"rubric@{RUBRIC_VERSION}"
     assert result.agreement.drift["overall"] != 0
+
+
+def test_low_certainty_scores_are_listed_and_can_be_re_scored_alone(tmp_path: Path, rubric: RubricReasoner) -> None:
+    settings = Settings(home=tmp_path)
+    judged: list[str] = []
+
+    def alternating(question: Question, transcript: Transcript) -> Evaluation:
+        judged.append(question.id)
+        doubtful = len(judged) % 2 == 0
+        evaluation = fixed_score(6)(question, transcript)
+        return evaluation.model_copy(
+            update={"certainty": "low" if doubtful else "high", "certainty_reason": "no reference" if doubtful else ""}
+        )
+
+    simulate_cohort(
+        cohort="c2",
+        candidates=2,
+        sessions=1,
+        questions=2,
+        reasoner=ScriptedReasoner(judge=alternating),
+        recorder=open_recorder(settings),
+        seed=5,
+    )
+    store = open_store(settings)
+    live = store.read("scores").to_pandas()
+    low = live[live["certainty"] == "low"]
+    assert 0 < len(low) < len(live) and set(low["certainty_reason"]) == {"no reference"}
+
+    outputs, _ = publish_cohort_report(settings, tmp_path / "out", cohort="c2")
+    listed = set(zip(outputs.report.uncertain["session_id"], outputs.report.uncertain["turn_no"]))
+    assert listed == set(zip(low["session_id"], low["turn_no"]))
+    assert "Scores to check" in outputs.html.read_text(encoding="utf-8")
+
+    result = rescore(store, rubric, certainty="low")
+    assert result.appended == len(low)
+    again = store.read("scores").to_pandas()
+    rescored = again[again["scorer"] == rubric.name]
+    assert set(zip(rescored["session_id"], rescored["turn_no"])) == listed
+    assert len(again) == len(live) + len(low), "the live rows are kept: re-scoring appends"
 
 
 def test_instructor_reviews_feed_the_calibration_section(cohort_home: Settings, tmp_path: Path) -> None:
@@ -96,7 +137,7 @@ def test_instructor_reviews_feed_the_calibration_section(cohort_home: Settings, 
         store.append("scores", [review], app_id=f"review:alice:{row.session_id}:{row.turn_no}", version=1)
     outputs, _ = publish_cohort_report(cohort_home, tmp_path, cohort="c1")
     calibration = outputs.report.calibration
-    assert "rubric@1.0" in set(calibration["scorer"])
+    assert f"rubric@{RUBRIC_VERSION}" in set(calibration["scorer"])
     assert "Calibration against instructor reviews" in outputs.html.read_text()
 
 

@@ -198,3 +198,15 @@ def test_markdown_escapes_candidate_text() -> None:
 
     assert r"\<script\>alert\(1\)\</script\>" in markdown
     assert SCRIPT not in markdown
+
+
+def test_a_less_than_sure_score_says_so_in_every_view() -> None:
+    doubtful = _scored(6.0).model_copy(
+        update={"certainty": "low", "certainty_reason": "no close reference for this question"}
+    )
+    sure = _scored(7.0).model_copy(update={"certainty": "high"})
+    report = build_report(_session(_turn("sql", doubtful), _turn("spark", sure)))
+    note = "low confidence: no close reference for this question"
+    assert [q.certainty_note for q in report.questions] == [note, ""]
+    for rendered in (render_text(report), render_markdown(report), render_html(report)):
+        assert rendered.count(note) == 1

@@ -26,6 +26,8 @@ else:
     SparkFrame = Any
 
 ATTENTION_BELOW = 5.0
+# What is kept of each turn's live score: the numbers and how far they can be trusted.
+SCORE_COLUMNS = (*DIMENSIONS, "overall", "certainty", "certainty_reason")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def load(
     keep = ["session_id", "turn_no", "question_id", "question_text", "skill", "difficulty", "kind", "delivery_json"]
     frame = (
         turns[keep]
-        .merge(scores[["session_id", "turn_no", *DIMENSIONS, "overall"]], on=["session_id", "turn_no"])
+        .merge(scores[["session_id", "turn_no", *SCORE_COLUMNS]], on=["session_id", "turn_no"])
         .merge(sessions[["session_id", "candidate_id", "cohort", "created_at"]], on="session_id")
     )
     return CohortData(frame.sort_values(["created_at", "turn_no"]).reset_index(drop=True), every_score)
@@ -90,6 +92,7 @@ class CohortReport:
     delivery: pd.DataFrame  # per session date: words per minute, filler rate
     attention: pd.DataFrame  # candidates who need attention, with the reason
     calibration: pd.DataFrame  # automatic scorers vs instructor reviews
+    uncertain: pd.DataFrame  # live scores of low certainty, for an instructor or a model to look at again
 
 
 def build(data: CohortData, cohort: str) -> CohortReport:
@@ -117,7 +120,15 @@ def build(data: CohortData, cohort: str) -> CohortReport:
         delivery=delivery_trend(turns),
         attention=attention(progress),
         calibration=calibration(data.all_scores),
+        uncertain=uncertain(turns),
     )
+
+
+def uncertain(turns: pd.DataFrame) -> pd.DataFrame:
+    """Turns whose live score the scorer was least sure of, with why (lowest scores first)."""
+    low = turns[turns["certainty"] == "low"]
+    columns = ["candidate_id", "session_id", "turn_no", "question_text", "overall", "certainty_reason"]
+    return low.sort_values("overall")[columns].reset_index(drop=True)
 
 
 def question_stats(turns: pd.DataFrame) -> pd.DataFrame:
@@ -227,7 +238,7 @@ def load_spark(
         every_score.where((F.col("status") == "scored") & ~F.col("scorer").startswith(HUMAN))
         .withColumn("_rank", F.row_number().over(first))
         .where(F.col("_rank") == 1)
-        .select("session_id", "turn_no", *DIMENSIONS, "overall")
+        .select("session_id", "turn_no", *SCORE_COLUMNS)
     )
     keep = ["session_id", "turn_no", "question_id", "question_text", "skill", "difficulty", "kind", "delivery_json"]
     joined = frame("turns").select(*keep).join(live, ["session_id", "turn_no"]).join(sessions, "session_id")

@@ -97,12 +97,16 @@ def publish_rescore(
     scorer: str,
     *,
     baseline: str | None = None,
+    certainty: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[RescoreResult, str | None]:
-    """Re-score with ``scorer`` (a reasoner spec) and log the agreement as an MLflow run."""
+    """Re-score with ``scorer`` (a reasoner spec) and log the agreement as an MLflow run.
+
+    ``certainty`` (e.g. ``"low"``) re-scores only the answers whose live score had it.
+    """
     batch = settings.model_copy(update={"llm_turn_deadline_s": 0.0})  # no candidate waits: no turn deadline
     reasoner = create_reasoner(scorer, cache_dir=settings.home / "cache", settings=batch)
-    result = rescore(open_store(settings), reasoner, baseline=baseline, progress=progress)
+    result = rescore(open_store(settings), reasoner, baseline=baseline, certainty=certainty, progress=progress)
     metrics: dict[str, float] = {"appended": float(result.appended), "already_scored": float(result.already_scored)}
     files: list[Path] = []
     agreement = result.agreement
@@ -118,7 +122,8 @@ def publish_rescore(
         movers.parent.mkdir(parents=True, exist_ok=True)
         agreement.movers.to_csv(movers, index=False)
         files.append(movers)
-    run_id = _log_job(settings, "rescore", {"scorer": result.scorer, "baseline": baseline or "live"}, metrics, files)
+    params = {"scorer": result.scorer, "baseline": baseline or "live", "certainty": certainty or "any"}
+    run_id = _log_job(settings, "rescore", params, metrics, files)
     return result, run_id
 
 

@@ -58,11 +58,22 @@ def _key(scorer: str, version: str) -> str:
     return f"{scorer}@{version}"
 
 
-def pending_turns(store: Store, scorer: str, version: str) -> tuple[list[Turn], list[str], int]:
-    """Answered turns that have no score of ``scorer``/``version`` yet (and how many already have one)."""
+def pending_turns(
+    store: Store, scorer: str, version: str, certainty: str | None = None
+) -> tuple[list[Turn], list[str], int]:
+    """Answered turns that have no score of ``scorer``/``version`` yet (and how many already have one).
+
+    With ``certainty`` (e.g. ``"low"``), only turns whose live score has that certainty, or that the live scorer
+    could not judge at all, are taken.
+    """
     turns = store.read("turns").to_pandas()
     turns = turns[turns["transcript"].notna() & ~turns["skipped"].fillna(False)]
     scores = store.read("scores").to_pandas()
+    if certainty is not None:
+        live = first_per_turn(automatic(scores))
+        doubtful = live[(live["certainty"] == certainty) | (live["status"] != "scored")]
+        wanted = set(zip(doubtful["session_id"], doubtful["turn_no"]))
+        turns = turns[[(s, t) in wanted for s, t in zip(turns["session_id"], turns["turn_no"])]]
     done = scores[(scores["scorer"] == scorer) & (scores["scorer_version"] == version)]
     done_keys = set(zip(done["session_id"], done["turn_no"]))
     todo = turns[[(s, t) not in done_keys for s, t in zip(turns["session_id"], turns["turn_no"])]]
@@ -75,14 +86,16 @@ def rescore(
     reasoner: Reasoner,
     *,
     baseline: str | None = None,
+    certainty: str | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     progress: Callable[[int, int], None] | None = None,
 ) -> RescoreResult:
     """Score every not-yet-scored answer with ``reasoner``; append; compare with ``baseline`` (scorer@version).
 
-    Without ``baseline`` the comparison is with each turn's live score (the first one written).
+    Without ``baseline`` the comparison is with each turn's live score (the first one written). ``certainty``
+    limits the work to the answers whose live score had that certainty (see ``pending_turns``).
     """
-    turns, session_ids, already = pending_turns(store, reasoner.name, reasoner.version)
+    turns, session_ids, already = pending_turns(store, reasoner.name, reasoner.version, certainty)
     appended = 0
     for start in range(0, len(turns), CHUNK):
         chunk = list(zip(session_ids[start : start + CHUNK], turns[start : start + CHUNK]))

@@ -7,7 +7,7 @@ from statistics import fmean
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from interview_lib.domain.models import InterviewSession, Turn
+from interview_lib.domain.models import Evaluation, InterviewSession, Turn
 from interview_lib.domain.scoring import DIMENSIONS
 from interview_lib.domain.skills import SKILLS
 
@@ -34,6 +34,8 @@ class QuestionFeedback(BaseModel):
     evidence: list[str]
     missing_points: list[str]
     flags: list[str]
+    certainty: str | None = None
+    certainty_note: str = ""  # e.g. "low confidence: no close reference for this question"; empty when sure
     delivery: dict[str, float] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
 
@@ -81,8 +83,19 @@ def _feedback(turn: Turn) -> QuestionFeedback:
         evidence=list(evaluation.evidence) if evaluation else [],
         missing_points=list(evaluation.missing_points) if evaluation else [],
         flags=list(evaluation.flags) if evaluation else [],
+        certainty=evaluation.certainty if evaluation else None,
+        certainty_note=certainty_note(evaluation) if evaluation else "",
         delivery=dict(turn.delivery),
         notes=list(turn.notes),
+    )
+
+
+def certainty_note(evaluation: Evaluation) -> str:
+    """How sure a score is, in words, when it is less than sure ("" for a high-certainty or unscored answer)."""
+    if evaluation.status != "scored" or evaluation.certainty in (None, "high"):
+        return ""
+    return (
+        f"{evaluation.certainty} confidence: {evaluation.certainty_reason or 'the scorer could not check every claim'}"
     )
 
 

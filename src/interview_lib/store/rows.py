@@ -93,6 +93,10 @@ def score_row(session_id: str, turn_no: int, evaluation: Evaluation, now: dateti
         "evidence_json": _json(evaluation.evidence),
         "missing_points_json": _json(evaluation.missing_points),
         "flags_json": _json(evaluation.flags),
+        "certainty": evaluation.certainty,
+        "certainty_reason": evaluation.certainty_reason or None,
+        "points_expected": evaluation.points_expected,
+        "covered_points_json": _json(evaluation.covered_points),
         "scored_at": now,
     }
 

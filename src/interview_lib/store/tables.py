@@ -126,6 +126,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         (_f("notes_json", pa.string()),),
         "the session's notes (offline fallback, truncated recordings, resumed after an interruption)",
     ),
+    Migration(
+        3,
+        "scores",
+        (
+            _f("certainty", pa.string()),
+            _f("certainty_reason", pa.string()),
+            _f("points_expected", pa.int32()),
+            _f("covered_points_json", pa.string()),
+        ),
+        "how far each score can be trusted (high, medium, low and why), and the points it counted",
+    ),
 )
 
 TABLES: tuple[str, ...] = tuple(dict.fromkeys(m.table for m in MIGRATIONS))

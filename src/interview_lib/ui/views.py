@@ -12,7 +12,7 @@ from typing import Any
 import ipywidgets as w
 
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup
-from interview_lib.domain.report import SessionReport
+from interview_lib.domain.report import SessionReport, certainty_note
 from interview_lib.domain.skills import SKILLS
 from interview_lib.errors import InterviewLibError
 from interview_lib.interview import Interview, LiveAnswer, TurnOutcome
@@ -243,6 +243,8 @@ class RoomView:
             line = _esc(outcome.message)
         elif evaluation.status == "scored":
             line = f"Score <b>{evaluation.overall:.1f}</b>/10 — {_esc(evaluation.rationale)}"
+            if note := certainty_note(evaluation):
+                line += f" <i>({_esc(note)})</i>"
         else:
             line = f"Not scored: {_esc(evaluation.reason)}"
         heard = f"<p><b>Transcript:</b> {_esc(transcript)}</p>" if transcript else ""
@@ -303,7 +305,8 @@ def report_view(report: SessionReport, where: dict[str, str], skills_png: bytes 
         delivery = ", ".join(f"{_esc(k)} {v:g}" for k, v in q.delivery.items() if k != "processing_s")
         questions.append(
             f"<details><summary>{q.turn_no}. {_esc(q.question)} — <b>{score}</b></summary>"
-            f"<p>{_esc(q.answer) or '(no answer)'}</p><p><i>{_esc(q.rationale)}</i></p>{evidence}"
+            f"<p>{_esc(q.answer) or '(no answer)'}</p><p><i>{_esc(q.rationale)}</i></p>"
+            f"{'<p><i>' + _esc(q.certainty_note) + '</i></p>' if q.certainty_note else ''}{evidence}"
             f"{'<p>Missing:</p><ul>' + missing + '</ul>' if missing else ''}"
             f"{'<p>Delivery: ' + delivery + '</p>' if delivery else ''}</details>"
         )
