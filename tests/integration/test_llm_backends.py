@@ -27,9 +27,10 @@ from interview_lib import Interview, InterviewSetup, create_reasoner
 from interview_lib.domain import dedup
 from interview_lib.domain.models import Evaluation, Question, Transcript
 from interview_lib.reasoning.base import QuestionRequest
-from interview_lib.reasoning.chat import HttpChatClient, databricks_client, openai_client
+from interview_lib.reasoning.chat import SEED, HttpChatClient, databricks_client, openai_client
 from interview_lib.reasoning.llm import MAX_FAILURES, NO_EVIDENCE_CAP, LLMReasoner, Models
 from interview_lib.reasoning.rubric import RubricReasoner
+from interview_lib.reasoning.score_cache import ScoreCache
 from interview_lib.settings import Settings
 
 # -- the loopback server ---------------------------------------------------------------------------------------
@@ -756,3 +757,21 @@ def test_a_failed_token_refresh_falls_back(
     server.routes["POST", "/oidc/v1/token"] = error(500, "identity provider down")
     reasoner = LLMReasoner(chat, Models("e", "e", "e"), fallback=rubric)
     assert_outcome(reasoner.evaluate(QUESTION, Transcript(text=ANSWER)), "fallback")
+
+
+def test_five_scorings_of_one_answer_give_one_number(
+    server: FakeServer, rubric: RubricReasoner, tmp_path: Path
+) -> None:
+    drift = iter([8.0, 6.0, 7.0, 5.0, 9.0, 4.0])  # a server that would answer differently every time
+    server.responder = lambda seen: completion(judged(next(drift)))
+    models = Models("q", "judge-model", "f")
+    first = LLMReasoner(openai_chat(server), models, fallback=rubric, cache=ScoreCache(tmp_path))
+    scores = [first.evaluate(QUESTION, Transcript(text=ANSWER)).overall for _ in range(4)]
+    later = LLMReasoner(openai_chat(server), models, fallback=rubric, cache=ScoreCache(tmp_path))  # same disk cache
+    scores.append(later.evaluate(QUESTION, Transcript(text=ANSWER)).overall)
+    assert scores == [8.0] * 5
+    assert len(server.chat_requests) == 1
+    body = server.chat_requests[0].json
+    assert body["temperature"] == 0 and body["seed"] == SEED
+    other = first.evaluate(QUESTION, Transcript(text=ANSWER + " And one more sentence."))
+    assert other.overall == 6.0 and len(server.chat_requests) == 2  # another answer is scored anew

@@ -21,6 +21,7 @@ from tenacity.stop import stop_base
 from interview_lib.errors import ConfigurationError, ProviderError
 
 Message = dict[str, str]
+SEED = 7  # sent to OpenAI-compatible servers, which take one
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,11 @@ class HttpChatClient:
         deadline: float | None = None,
     ) -> ChatReply:
         """See ``ChatClient.complete``."""
-        payload: dict[str, Any] = {"messages": messages, "max_tokens": max_tokens, "temperature": 0.1}
+        # Temperature 0 (and a fixed seed where the protocol has one): the same prompt gets the same reply.
+        payload: dict[str, Any] = {"messages": messages, "max_tokens": max_tokens, "temperature": 0}
         if self._send_model_name:
             payload["model"] = model
+            payload["seed"] = SEED
         if schema is not None and self._json_schema:
             payload["response_format"] = {"type": "json_schema", "json_schema": {"name": "reply", "schema": schema}}
         started = time.perf_counter()

@@ -9,6 +9,7 @@ from interview_lib.settings import Settings
 
 if TYPE_CHECKING:
     from interview_lib.reasoning.rubric import RubricReasoner
+    from interview_lib.reasoning.score_cache import ScoreCache
 
 
 def rubric(argument: str | None, **options: Any) -> Reasoner:
@@ -47,7 +48,13 @@ def databricks(argument: str | None, **options: Any) -> Reasoner:
         argument or settings.llm_evaluation_endpoint,
         argument or settings.llm_follow_up_endpoint,
     )
-    return LLMReasoner(chat, models, fallback=_offline(options), turn_deadline_s=settings.llm_turn_deadline_s)
+    return LLMReasoner(
+        chat,
+        models,
+        fallback=_offline(options),
+        turn_deadline_s=settings.llm_turn_deadline_s,
+        cache=_score_cache(options),
+    )
 
 
 def openai(argument: str | None, **options: Any) -> Reasoner:
@@ -60,8 +67,20 @@ def openai(argument: str | None, **options: Any) -> Reasoner:
     chat = openai_client(settings.openai_base_url, key, **_chat_options(settings))
     model = argument or "default"
     return LLMReasoner(
-        chat, Models(model, model, model), fallback=_offline(options), turn_deadline_s=settings.llm_turn_deadline_s
+        chat,
+        Models(model, model, model),
+        fallback=_offline(options),
+        turn_deadline_s=settings.llm_turn_deadline_s,
+        cache=_score_cache(options),
     )
+
+
+def _score_cache(options: dict[str, Any]) -> ScoreCache:
+    """Model scores remembered under the data root's cache, when there is one (else for this process)."""
+    from interview_lib.reasoning.score_cache import ScoreCache
+
+    cache_dir = options.get("cache_dir")
+    return ScoreCache(cache_dir / "llm-scores" if cache_dir else None)
 
 
 def _offline(options: dict[str, Any]) -> RubricReasoner:

@@ -36,6 +36,7 @@ from interview_lib.reasoning.base import QuestionRequest
 from interview_lib.reasoning.chat import ChatClient, ChatReply, Message
 from interview_lib.reasoning.parsing import ReplyError, TruncatedReply, parse_reply
 from interview_lib.reasoning.rubric import ADVERSARIAL_CAP, RubricReasoner
+from interview_lib.reasoning.score_cache import ScoreCache, score_key
 
 PROMPT_VERSION = "llm-1"
 NO_EVIDENCE_CAP = 3.0
@@ -137,8 +138,10 @@ class LLMReasoner:
         fallback: RubricReasoner | None = None,
         turn_deadline_s: float | None = TURN_DEADLINE_S,
         clock: Callable[[], float] = time.monotonic,
+        cache: ScoreCache | None = None,
     ) -> None:
         self.chat = chat
+        self.cache = cache or ScoreCache()
         self.models = models
         self.name = chat.provider
         self.fallback = fallback or RubricReasoner()
@@ -300,6 +303,10 @@ class LLMReasoner:
         self._answered = True
         if not transcript.text.strip():
             return self.fallback.evaluate(question, transcript)
+        key = score_key(f"{self.name}:{self.models.evaluation}", PROMPT_VERSION, question, transcript)
+        remembered = self.cache.get(key)
+        if remembered is not None:  # the same answer scored again: the same number, no second call
+            return remembered
         if self.offline:
             return self._fallback(question, transcript, "remote scorer switched off after repeated failures")
         prompt = _template("evaluate").substitute(
@@ -315,7 +322,9 @@ class LLMReasoner:
             return self._fallback(question, transcript, str(exc))
         self._failures = 0
         self._missed_deadlines = 0
-        return self._checked(reply, transcript)
+        evaluation = self._checked(reply, transcript)
+        self.cache.put(key, evaluation)
+        return evaluation
 
     # -- checks and fallbacks --------------------------------------------------------------------------
     def _checked(self, reply: EvaluationReply, transcript: Transcript) -> Evaluation:
