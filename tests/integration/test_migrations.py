@@ -12,7 +12,7 @@ from interview_lib.store import local, tables
 from interview_lib.store.local import LocalDeltaStore
 from interview_lib.store.tables import Migration
 
-ADD_NEW_COL = Migration(3, "turns", (pa.field("new_col", pa.string()),), "a later release records something new")
+ADD_NEW_COL = Migration(99, "turns", (pa.field("new_col", pa.string()),), "a later release records something new")
 
 
 def later_release(monkeypatch: pytest.MonkeyPatch) -> None:
