@@ -369,6 +369,7 @@ def test_a_good_reply_keeps_the_models_numbers_and_quotes(server: FakeServer, ru
     assert evaluation.scores is not None
     assert evaluation.scores.model_dump() == dict.fromkeys(DIMENSIONS, 8.0)
     assert evaluation.overall == 8.0 and evaluation.flags == []
+    assert evaluation.certainty == "high"
     assert set(evaluation.evidence) == {FACT, EXPERIENCE, LIMIT}
     assert evaluation.missing_points == ["the automatic threshold"]
     prompt = server.chat_requests[0].prompt
@@ -422,6 +423,7 @@ def test_content_dimensions_without_any_evidence_are_capped(server: FakeServer, 
     assert evaluation.scores.practical_experience == NO_EVIDENCE_CAP
     assert "unsupported_dimensions_capped" in evaluation.flags
     assert "invented_evidence_dropped" not in evaluation.flags
+    assert evaluation.certainty == "medium" and evaluation.certainty_reason
 
 
 def test_cannot_judge_is_unscored_with_the_models_reason(server: FakeServer, rubric: RubricReasoner) -> None:

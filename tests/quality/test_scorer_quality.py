@@ -15,6 +15,7 @@ pytestmark = pytest.mark.quality
 DATA = Path(__file__).parents[1] / "data"
 # The dev side: what the scorer was tuned on (the first labelled set and the dev set).
 DEV = [DATA / "labelled_answers.jsonl", DATA / "dev" / "dev_answers.jsonl"]
+DEV2 = DATA / "dev2" / "dev2_answers.jsonl"  # the dev side's second writer: non-attempts in many styles
 BLIND = DATA / "blind" / "blind_answers.jsonl"
 Graded = list[tuple[dict[str, object], dict[str, object]]]
 
@@ -52,6 +53,30 @@ def test_fluent_wrong_answers_score_low_and_correct_ones_high(dev_figures: dict[
 def test_lists_salad_instructions_and_non_answers_stay_at_or_below_2_5(dev_figures: dict[str, float]) -> None:
     assert dev_figures["keyword_instruction_max"] <= 2.5
     assert dev_figures["salad_nonanswer_max"] <= 2.5
+
+
+def test_non_attempts_in_many_styles_stay_low_and_real_answers_do_not(rubric: RubricReasoner) -> None:
+    rows = grading.load([DEV2])
+    outputs = list(score_items(rubric, [AnswerLine.model_validate(r) for r in rows]))
+    figures = grading.figures(rows, outputs)
+    assert figures["keyword_instruction_max"] <= 2.5
+    assert figures["adversarial_above_3"] <= 6
+    assert figures["correct_mean"] >= 6.5 and figures["terse_mean"] >= 5.0
+    salad = [o["overall"] for r, o in zip(rows, outputs) if r["category"] == "word_salad"]
+    assert sum(1 for v in salad if v <= 2.0) >= 0.85 * len(salad)  # type: ignore[operator]
+
+
+def test_an_answer_to_another_question_is_off_topic(rubric: RubricReasoner) -> None:
+    entry = rubric.bank.get("delta_lake-003")  # VACUUM
+    assert entry is not None
+    driver = (  # a good answer to spark-001 (driver and executors), given to the VACUUM question
+        "The driver runs my main program, turns it into a plan and schedules the tasks on the executors. The "
+        "executors are the worker processes that run those tasks on partitions and keep cached blocks. If a task "
+        "fails, the driver retries it on another executor, and each executor runs as many tasks at once as it has "
+        "cores. Collecting a big result pulls it all onto the driver, which can run it out of memory."
+    )
+    evaluation = rubric.evaluate(entry.question(), Transcript(text=driver))
+    assert "off_topic" in evaluation.flags and (evaluation.overall or 0) <= 1.0
 
 
 def test_no_rationale_covers_more_points_than_expected(graded: Graded) -> None:

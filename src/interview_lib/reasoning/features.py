@@ -57,7 +57,9 @@ _DONT_KNOW = re.compile(
     r"(i'd|i would|i will|i'll) (probably |just )?(google|look (it |that )?up|search for|have to look|ask)|"
     r"wouldn't want to guess|can't really (say|compare|explain|tell)|no experience with|"
     r"(don't|do not) want to make (something|anything|it) up|(i'd|i would) (need|have) to learn|"
-    r"(i'd|i would) rather not guess|before giving a proper answer)\b",
+    r"(i'd|i would) rather not guess|before giving a proper answer|"
+    r"(couldn't|can't|could not|cannot) (really )?(tell|say|explain)|outside (of )?(what|anything) i'?ve|"
+    r"(i'd|i would) have to (check|look|read|ask)|can you (rephrase|repeat)|i'?ll pass|i pass on)\b",
     re.IGNORECASE,
 )
 _CLAUSE_WORDS = frozenset(
@@ -65,6 +67,14 @@ _CLAUSE_WORDS = frozenset(
     should may might must""".split()
 )
 _CONTRACTION = re.compile(r"(n't|'s|'re|'d|'ll|'ve|’s|’re|’d|’ll|’ve|n’t)$")
+_BROKEN = re.compile(
+    r"\b(the|a|an|of|to|is|are|and)\s*[,.?!;]|\b(the|a|an)\s+(the|a|an|and|is|are|which|so|it|of|to|in)\b|"
+    r"\bthe\s+\w+\s+the\s+\w+\s+is\b",
+    re.IGNORECASE,
+)
+BROKEN_SYNTAX_AT = 5.0  # per 100 words; rambling but real answers stay under it
+_LIST_LINKS = frozenset({"and", "or", "also", "plus", "then"})
+_BURST_FILLERS = frozenset({"yeah", "um", "uh", "like", "basically", "so"})
 _DISCOURSE = frozenset({"yeah", "yes", "so", "okay", "ok", "right", "well", "basically", "like", "um", "uh", "you"})
 _EXPERIENCE = re.compile(
     r"\b(in my (last|previous|current) (job|role|team|project|company)|at my (last|previous|current)|"
@@ -136,6 +146,19 @@ _INJECTION_PATTERNS: Final = tuple(
         r"\b(return|report|give|set)\s+(the|a|my)\s+(score|grade|rating|overall)\s+(as|of|to)\b",
         r"\bassume\b[^.\n]{0,40}\b(complete|correct|covered|full marks|expert)\b",
         r"\bas if (every|all|each) (point|expected point|criterion|criteria)s? (was|were|is|are) (covered|met)\b",
+        r"\b(be|being) (generous|lenient|kind)\b[^.\n]{0,30}\b(score|grade|grading|marks?|rating|assessment)\b",
+        r"\b(should|must|will|to) be (scored|graded|rated|marked|treated) as\b",
+        r"\b(scoring|grading|marking|assessment|evaluation) (guidance|guidelines?|instructions?|criteria|note)\b"
+        r"[^.\n]{0,20}\b(for|to)\b",
+        r"\b(apply|use|follow) the (updated|new|latest|correct|real) (rubric|scoring|grading|criteria)\b",
+        r"\bthe rubric (you were given|you have|is outdated|has changed|was updated)\b",
+        r"\bbefore you (grade|score|rate|mark|evaluate)\b",
+        r"\bfor the (assessment|evaluation|grading|scoring|grader|record)\b[^.\n]{0,40}\b(please|note|score|scored|"
+        r"grade|graded|correct|marks?)\b",
+        r"\b(top|highest|maximum|best) (band|tier|bracket|category)\b",
+        r"[\[(]\s*(score|rating|grade|evaluation|result)\s*[:=]",
+        r"\b(rating|score|grade)\s*=\s*\d",
+        r"\b(hiring manager|interviewer|recruiter|panel)\b[^.\n]{0,40}\b(approved|agreed|said (i|this)|already)\b",
     )
 )
 
@@ -160,6 +183,7 @@ class TextFeatures:
     function_word_ratio: float
     keyword_stuffed: bool
     word_salad: bool
+    fragmented: bool
     injection_sentences: tuple[str, ...]
 
 
@@ -221,7 +245,9 @@ def injection_sentences(text: str) -> tuple[str, ...]:
 
 
 def _list_share(text: str) -> tuple[float, int]:
-    segments = [s for s in re.split(r"[,;\n/|]+|\s-\s|\.\s", text) if words(s)]
+    pieces = re.split(r"[,;\n/|]+|\s-\s|\.\s", text)
+    segments = [re.sub(r"^\s*(and|also|or|then|plus)\s+(also\s+)?", "", s, flags=re.I) for s in pieces]
+    segments = [s for s in segments if words(s)]
     short = [s for s in segments if len(words(s)) <= 3]
     total = sum(len(words(s)) for s in segments) or 1
     return sum(len(words(s)) for s in short) / total, len(short)
@@ -234,13 +260,32 @@ def clause_rate(text: str) -> float:
     return clauses / max(1, len(tokens))
 
 
+def broken_syntax_rate(text: str) -> float:
+    """Articles, prepositions and copulas left hanging ("the, the", "is the.", "the X the Y is") per 100 words."""
+    content = strip_fillers(text)
+    return 100 * len(_BROKEN.findall(content)) / max(1, len(words(content)))
+
+
 def _word_salad(text: str) -> bool:
-    """Terms and fillers strung together: no clause, and fragments that are only "yeah", "so", "the"..."""
+    """Terms and fillers strung together: broken syntax, or no clause and fragments that are only "yeah", "so"..."""
+    if broken_syntax_rate(text) >= BROKEN_SYNTAX_AT:
+        return True
     segments = [words(s.lower()) for s in re.split(r"[,;.!?\n]+", text) if words(s)]
     if len(segments) < 5 or clause_rate(text) >= 0.03:
         return False
     empty = sum(1 for s in segments if (s[0] in _DISCOURSE and len(s) <= 3) or s[-1] in FUNCTION_WORDS)
     return empty >= 2 and empty / len(segments) >= 0.15
+
+
+def _fragmented(text: str) -> bool:
+    """Spoken in short bursts between fillers: rambling, or salad; its claims need a sentence to count."""
+    tokens = [t.lower() for t in words(text)]
+    bursts = [words(strip_fillers(s)) for s in re.split(r"[,;.!?\n]+", text)]
+    bursts = [b for b in bursts if b]
+    if not tokens or not bursts:
+        return False
+    fillers = sum(1 for t in tokens if t in _BURST_FILLERS) / len(tokens)
+    return fillers >= 0.08 and sum(len(b) for b in bursts) / len(bursts) <= 5
 
 
 def has_negation(sentence: str) -> bool:
@@ -260,7 +305,8 @@ def extract(text: str) -> TextFeatures:
     lowered = " " + content.lower() + " "
     function = sum(1 for t in tokens if t.lower() in FUNCTION_WORDS)
     list_share, short_segments = _list_share(content)
-    ratio = function / len(tokens) if tokens else 0.0
+    linked = [t for t in tokens if t.lower() not in _LIST_LINKS]  # "X, and Y, and also Z" is still a list
+    ratio = sum(1 for t in linked if t.lower() in FUNCTION_WORDS) / len(linked) if linked else 0.0
     sentences = split_sentences(content)
     stuffed = short_segments >= 6 and list_share >= 0.55 and ratio < 0.3 and (len(sentences) <= 2 or list_share >= 0.75)
     return TextFeatures(
@@ -280,5 +326,6 @@ def extract(text: str) -> TextFeatures:
         function_word_ratio=ratio,
         keyword_stuffed=stuffed,
         word_salad=_word_salad(text),
+        fragmented=_fragmented(text),
         injection_sentences=injection_sentences(content),
     )

@@ -357,6 +357,7 @@ class LLMReasoner:
             scores = capped(scores, ADVERSARIAL_CAP)
             flags.append("instruction_to_scorer" if text_features.injection_sentences else "keyword_stuffing")
         evidence = list(dict.fromkeys(q for quotes in kept.values() for q in quotes))
+        doubtful = {"invented_evidence_dropped", "unsupported_dimensions_capped"} & set(flags)
         return Evaluation(
             status="scored",
             scores=scores,
@@ -365,6 +366,10 @@ class LLMReasoner:
             evidence=evidence,
             missing_points=reply.missing_points,
             flags=flags,
+            certainty="medium" if doubtful else "high",
+            certainty_reason="the model quoted words the answer does not contain, or quoted nothing"
+            if doubtful
+            else "",
             scorer=scorer,
             scorer_version=PROMPT_VERSION,
         )

@@ -16,8 +16,18 @@ class AnswerKind:
     relevance: float  # best similarity of any sentence to any statement of the reference
 
 
-def classify(feats: fx.TextFeatures, sentences: list[str], relevance: float) -> AnswerKind:
-    """Recognise answers that are not an attempt to answer (they are capped, not judged on content)."""
+ANOTHER_QUESTION_BY = 0.25  # how much better an answer must fit another bank question to be off topic
+
+
+def classify(feats: fx.TextFeatures, sentences: list[str], relevance: float, elsewhere: float) -> AnswerKind:
+    """Recognise answers that are not an attempt to answer this question (they are capped, not judged).
+
+    Args:
+        feats: the answer's text features.
+        sentences: its sentences without fillers.
+        relevance: best similarity of a sentence to a statement of the reference.
+        elsewhere: how much better the answer fits another bank question's points than this question's.
+    """
     flags: list[str] = []
     if feats.injection_sentences:
         flags.append("instruction_to_scorer")
@@ -25,6 +35,6 @@ def classify(feats: fx.TextFeatures, sentences: list[str], relevance: float) -> 
         flags.append("keyword_stuffing")
     elif feats.word_salad:
         flags.append("word_salad")
-    if not sentences:
+    if not sentences or elsewhere >= ANOTHER_QUESTION_BY:
         flags.append("off_topic")
     return AnswerKind(tuple(flags), judged=bool(sentences), relevance=relevance)

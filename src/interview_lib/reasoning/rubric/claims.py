@@ -33,6 +33,7 @@ COVERED_SIMILARITY = 0.65
 PARTLY_SIMILARITY = 0.45
 FLAG_SIMILARITY = 0.66  # ... and as stating a wrong claim, when it also beats the true twin by TWIN_MARGIN
 TWIN_MARGIN = 0.08
+PARTLY_CREDIT = 0.5  # what a partly stated point earns (of a covered one)
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,9 @@ def stated_wrong_claims(flags: Pairs, truth: np.ndarray, excused: list[bool]) ->
     return [i for i, row in enumerate(stated & allowed[None, :]) if row.any()]
 
 
-def credit(verdicts: list[Verdict], needed: int) -> float:
-    """0–1: the share of the ``needed`` points the answer states (a partly stated point counts half)."""
+def credit(verdicts: list[Verdict], needed: int, partly: float = PARTLY_CREDIT) -> float:
+    """0–1: the share of the ``needed`` points the answer states (a partly stated point counts ``partly``)."""
     if needed <= 0:
         return 0.0
-    earned = sum(1.0 if v.status == "covered" else 0.5 if v.status == "partly" else 0.0 for v in verdicts)
+    earned = sum(1.0 if v.status == "covered" else partly if v.status == "partly" else 0.0 for v in verdicts)
     return min(1.0, earned / needed)

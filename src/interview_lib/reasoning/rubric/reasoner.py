@@ -202,7 +202,9 @@ class RubricReasoner:
         truth = self.knowledge.support(vectors)
         if own.size:
             truth = np.maximum(truth, own.max(axis=0))
-        kind = classify(feats, units.sentences, float(similarity.max()) if similarity.size else 0.0)
+        point_fit = own.max(axis=1) if own.size else np.zeros(0)
+        elsewhere = self.knowledge.better_fit_elsewhere(question.text, point_fit, vectors)
+        kind = classify(feats, units.sentences, float(similarity.max()) if similarity.size else 0.0, elsewhere)
         wanted = claims.pairs_to_check(similarity) if kind.judged else []
         return _Prepared(
             question, feats, units, kind, reference, statements, similarity, truth, wanted, delivery.measure(transcript)
@@ -297,7 +299,9 @@ class _Judged:
 
     @property
     def coverage(self) -> float:
-        return claims.credit([self.verdicts[i] for i in self.expected], self.prep.reference.needed)
+        # An answer spoken in bursts between fillers earns nothing for being near a point: only stated points count.
+        partly = 0.0 if self.prep.feats.fragmented else claims.PARTLY_CREDIT
+        return claims.credit([self.verdicts[i] for i in self.expected], self.prep.reference.needed, partly)
 
     @property
     def covered(self) -> list[str]:
