@@ -95,17 +95,13 @@ def _verdict(similarity: np.ndarray, entail: np.ndarray | None, contradict: np.n
 def _stated(similarity: np.ndarray, entail: np.ndarray | None) -> Verdict:
     """Covered or partly covered: by entailment when the checker judges it, else by similarity."""
     if entail is not None and not np.isnan(entail).all():
-        e = np.nan_to_num(entail, nan=0.0)
-        j = int(np.argmax(e))
-        if e[j] >= ENTAILED_AT:
-            return Verdict("covered", j)
-        if e[j] >= PARTLY_ENTAILED_AT:
-            return Verdict("partly", j)
-        return Verdict("missing", None)
-    j = int(np.argmax(similarity))
-    if similarity[j] >= COVERED_SIMILARITY:
+        scores, full, part = np.nan_to_num(entail, nan=0.0), ENTAILED_AT, PARTLY_ENTAILED_AT
+    else:
+        scores, full, part = similarity, COVERED_SIMILARITY, PARTLY_SIMILARITY
+    j = int(np.argmax(scores))
+    if scores[j] >= full:
         return Verdict("covered", j)
-    if similarity[j] >= PARTLY_SIMILARITY:
+    if scores[j] >= part:
         return Verdict("partly", j)
     return Verdict("missing", None)
 
