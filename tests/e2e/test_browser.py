@@ -15,6 +15,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -35,7 +36,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "practice_interview.ipynb"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# The README's screenshots are refreshed on purpose only: SCREENSHOTS_DIR=docs/screenshots pytest -m browser.
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "dataready-screenshots")
 CHROMIUM = Path("/usr/bin/chromium")
 SPOKEN = "A broadcast join sends the small table to every executor so the big table is not shuffled."
 TYPED = "I would partition by date, compact small files with OPTIMIZE and check the plan for skewed joins."
