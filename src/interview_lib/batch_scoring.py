@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from interview_lib.domain.models import Evaluation, Question, Transcript
 from interview_lib.domain.skills import SKILLS
-from interview_lib.reasoning.rubric import RubricReasoner
+from interview_lib.reasoning.base import Reasoner
 
 CHUNK = 256
 
@@ -73,8 +73,8 @@ def _question(item: AnswerLine) -> Question:
     return Question(id=str(item.id), text=item.question, skill=skill, difficulty=3, source="imported")
 
 
-def score_items(reasoner: RubricReasoner, items: list[AnswerLine]) -> Iterator[dict[str, object]]:
-    """Score answers in chunks (one embedding batch per chunk)."""
+def score_items(reasoner: Reasoner, items: list[AnswerLine]) -> Iterator[dict[str, object]]:
+    """Score answers in chunks (the rubric embeds each chunk in one batch)."""
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]
         pairs = [(_question(i), Transcript(text=i.answer)) for i in chunk]

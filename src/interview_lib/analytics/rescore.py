@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from interview_lib.analytics.scores import HUMAN, automatic, first_per_turn
-from interview_lib.domain.models import Evaluation, Question, Transcript, Turn
+from interview_lib.domain.models import Transcript, Turn
 from interview_lib.domain.scoring import DIMENSIONS
 from interview_lib.reasoning.base import Reasoner
 from interview_lib.store.base import Store
@@ -100,7 +100,7 @@ def rescore(
     for start in range(0, len(turns), CHUNK):
         chunk = list(zip(session_ids[start : start + CHUNK], turns[start : start + CHUNK]))
         pairs = [(t.question, t.transcript or Transcript(text="")) for _, t in chunk]
-        evaluations = _evaluate_all(reasoner, pairs)
+        evaluations = reasoner.evaluate_many(pairs)
         now = clock()
         rows = [score_row(sid, t.turn_no, e, now) for (sid, t), e in zip(chunk, evaluations)]
         first_sid, first_turn = chunk[0][0], chunk[0][1].turn_no
@@ -113,11 +113,6 @@ def rescore(
         store.compact("scores")
     agreement = compare(store.read("scores").to_pandas(), _key(reasoner.name, reasoner.version), baseline)
     return RescoreResult(_key(reasoner.name, reasoner.version), appended, already, agreement)
-
-
-def _evaluate_all(reasoner: Reasoner, pairs: list[tuple[Question, Transcript]]) -> list[Evaluation]:
-    batch = getattr(reasoner, "evaluate_many", None)  # the rubric embeds a whole chunk at once
-    return list(batch(pairs)) if batch is not None else [reasoner.evaluate(q, t) for q, t in pairs]
 
 
 def compare(scores: pd.DataFrame, new: str, baseline: str | None) -> Agreement | None:
@@ -212,7 +207,7 @@ def score_turns_spark(turns: SparkFrame, scorer: str, now: datetime) -> SparkFra
             pairs = [(t.question, t.transcript or Transcript(text="")) for t in turns_]
             rows = [
                 score_row(sid, t.turn_no, e, now)
-                for sid, t, e in zip(frame["session_id"], turns_, _evaluate_all(reasoner, pairs))
+                for sid, t, e in zip(frame["session_id"], turns_, reasoner.evaluate_many(pairs))
             ]
             yield rows_to_arrow("scores", rows).to_pandas()
 

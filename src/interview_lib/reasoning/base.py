@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -39,6 +40,10 @@ class Reasoner(Protocol):
 
     def evaluate(self, question: Question, transcript: Transcript) -> Evaluation:
         """Score one answer, or say ``unscored`` with a reason. Never raises for bad answers."""
+        ...
+
+    def evaluate_many(self, items: Sequence[tuple[Question, Transcript]]) -> list[Evaluation]:
+        """Score many answers in order (batch scoring and re-scoring); a backend may batch the work."""
         ...
 
     def drain_usage(self) -> dict[str, float]:

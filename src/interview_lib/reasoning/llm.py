@@ -18,7 +18,7 @@ import hashlib
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from string import Template
@@ -296,6 +296,10 @@ class LLMReasoner:
         return follow_up_of(
             question, kind, reply.question, evaluation.missing_points, source="generated", id_suffix=":gen"
         )
+
+    def evaluate_many(self, items: Sequence[tuple[Question, Transcript]]) -> list[Evaluation]:
+        """One model call per answer (each remembered, so a re-run costs nothing)."""
+        return [self.evaluate(question, transcript) for question, transcript in items]
 
     def evaluate(self, question: Question, transcript: Transcript) -> Evaluation:
         """The model's score, checked; the rubric's (labelled) when the model fails."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from interview_lib.domain.models import Evaluation, FollowUpType, Question, ScoreBreakdown, Transcript
 from interview_lib.domain.scoring import overall
@@ -67,6 +67,10 @@ class ScriptedReasoner:
     def evaluate(self, question: Question, transcript: Transcript) -> Evaluation:
         """Whatever the judge says."""
         return self.judge(question, transcript)
+
+    def evaluate_many(self, items: Sequence[tuple[Question, Transcript]]) -> list[Evaluation]:
+        """The judge on each answer in turn."""
+        return [self.judge(question, transcript) for question, transcript in items]
 
     def drain_usage(self) -> dict[str, float]:
         """No remote calls."""
