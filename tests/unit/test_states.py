@@ -19,9 +19,29 @@ from interview_lib.errors import InvalidTransition
 
 S = InterviewState
 AT = datetime(2024, 5, 1, 12, 30, tzinfo=timezone.utc)
+# The state diagram written out by hand, independently of the table in the code: a wrong table fails below.
+DIAGRAM = """
+SETUP             -> READY CANCELLED
+READY             -> ASKING CANCELLED PAUSED ERROR
+ASKING            -> LISTENING COMPLETE CANCELLED PAUSED ERROR
+LISTENING         -> PROCESSING DECIDING COMPLETE CANCELLED PAUSED ERROR
+PROCESSING        -> EVALUATING LISTENING CANCELLED ERROR
+EVALUATING        -> DECIDING CANCELLED ERROR
+DECIDING          -> ASKING COMPLETE CANCELLED PAUSED ERROR
+COMPLETE          -> GENERATING_REPORT CANCELLED
+GENERATING_REPORT -> FINISHED CANCELLED ERROR
+FINISHED          ->
+CANCELLED         ->
+PAUSED            -> READY ASKING LISTENING DECIDING CANCELLED
+ERROR             -> READY ASKING LISTENING PROCESSING EVALUATING DECIDING GENERATING_REPORT CANCELLED
+"""
+EXPECTED = {
+    S(source.strip()): {S(target) for target in targets.split()}
+    for source, targets in (line.split("->") for line in DIAGRAM.strip().splitlines())
+}
 ALL_PAIRS = [(source, target) for source in S for target in S]
-LEGAL = [(source, target) for source, target in ALL_PAIRS if target in VALID_TRANSITIONS[source]]
-ILLEGAL = [(source, target) for source, target in ALL_PAIRS if target not in VALID_TRANSITIONS[source]]
+LEGAL = [(source, target) for source, target in ALL_PAIRS if target in EXPECTED[source]]
+ILLEGAL = [(source, target) for source, target in ALL_PAIRS if target not in EXPECTED[source]]
 NON_TERMINAL = [state for state in S if state not in TERMINAL]
 
 
@@ -32,6 +52,10 @@ def _edge_id(pair: tuple[InterviewState, InterviewState]) -> str:
 def _return_to_for(source: InterviewState, target: InterviewState) -> InterviewState | None:
     """For PAUSED/ERROR pretend they were entered from ``target``, so only the table is under test."""
     return target if source in (S.PAUSED, S.ERROR) else None
+
+
+def test_the_table_in_the_code_is_the_diagram() -> None:
+    assert {state: set(targets) for state, targets in VALID_TRANSITIONS.items()} == EXPECTED
 
 
 @pytest.mark.parametrize(("source", "target"), LEGAL, ids=[_edge_id(p) for p in LEGAL])
