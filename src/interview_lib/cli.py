@@ -14,6 +14,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question, session_id_problem
+from interview_lib.domain.states import InterviewState
 from interview_lib.errors import ConfigurationError, InterviewLibError
 from interview_lib.interview import Interview, TurnOutcome
 from interview_lib.persistence import open_blobs, open_recorder, open_speaker, open_store, open_stt, open_tracker
@@ -201,7 +202,7 @@ def _converse(interview: Interview, settings: Settings) -> int:
     print("Type your answer on one line. Commands: :skip  :pause  :resume  :end", file=out)
     while (question := interview.current_question) is not None:
         turn = interview.session.turns[-1]
-        if interview.state.value != "PAUSED":
+        if interview.state is not InterviewState.PAUSED:
             _ask(question.text, turn.turn_no, question.follow_up_type or "core", out)
         line = sys.stdin.readline()
         if not line:
@@ -257,7 +258,7 @@ def cmd_resume(args: argparse.Namespace, settings: Settings) -> int:
         tracker=open_tracker(settings),
         bundle_target=settings.bundle_target,
     )
-    if interview.current_question is None and interview.state.value == "FINISHED":
+    if interview.current_question is None and interview.state is InterviewState.FINISHED:
         print(render_text(interview.report()))
         return 0
     if args.candidate:

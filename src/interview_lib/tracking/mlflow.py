@@ -16,6 +16,7 @@ from typing import Any
 
 from interview_lib.domain.models import InterviewSession, Turn
 from interview_lib.domain.report import SessionReport
+from interview_lib.domain.states import InterviewState
 from interview_lib.rendering import render_html, render_markdown
 
 # Fail fast instead of the client's default minutes of retries: the Delta tables are the system of record.
@@ -117,7 +118,7 @@ class MlflowTracker:
         }
         metrics = [Metric(k, float(v), stamp, 0) for k, v in summary.items() if v is not None]
         self._client.log_batch(run_id, metrics=metrics)
-        self._client.set_terminated(run_id, "FINISHED" if session.state.value == "FINISHED" else "KILLED")
+        self._client.set_terminated(run_id, "FINISHED" if session.state is InterviewState.FINISHED else "KILLED")
 
     def discard_run(self, run_id: str) -> None:
         """Delete an incomplete run."""

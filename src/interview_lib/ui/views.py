@@ -14,6 +14,7 @@ import ipywidgets as w
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup
 from interview_lib.domain.report import SessionReport, certainty_note
 from interview_lib.domain.skills import SKILLS
+from interview_lib.domain.states import InterviewState
 from interview_lib.errors import InterviewLibError
 from interview_lib.interview import Interview, LiveAnswer, TurnOutcome
 from interview_lib.speech.streaming import Samples
@@ -187,7 +188,7 @@ class RoomView:
         self._after(self.interview.skip())
 
     def _toggle_pause(self) -> None:
-        if self.interview.state.value == "PAUSED":
+        if self.interview.state is InterviewState.PAUSED:
             self.interview.resume()
             self.pause.description = "Pause"
         else:
@@ -286,7 +287,7 @@ class RoomView:
     def _set_buttons(self, *, disabled: bool) -> None:
         for button in (self.submit, self.skip, self.pause, self.end):
             button.disabled = disabled
-        if not disabled and self.interview.state.value == "PAUSED":
+        if not disabled and self.interview.state is InterviewState.PAUSED:
             self.submit.disabled = self.skip.disabled = True
         if self.mic is not None:
             self.mic.enabled = not self.submit.disabled
