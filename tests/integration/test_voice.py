@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import wave
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from interview_lib.settings import Settings
 from interview_lib.speech import delivery, language
 from interview_lib.speech.audio import SAMPLE_RATE, DecodedAudio, decode, read_bytes
 from interview_lib.speech.language import SpokenLanguage
+from interview_lib.speech.streaming import StreamingTranscriber
 from interview_lib.speech.stt import SpeechToText, create_stt
 from interview_lib.speech.tts import Silent, Speaker, create_tts
 from interview_lib.speech.tts_piper import PiperSpeech
@@ -530,6 +532,19 @@ class PieceLog:
         return self.inner.spoken_language(audio)
 
 
+class HeldPieceLog(PieceLog):
+    """A recogniser that is busy until ``release`` is set: pieces are then cut by length alone."""
+
+    def __init__(self, inner: SpeechToText) -> None:
+        super().__init__(inner)
+        self.release = threading.Event()
+
+    def transcribe(self, audio: DecodedAudio) -> Transcript:
+        """Wait for the test, then transcribe and note the piece's length."""
+        assert self.release.wait(timeout=120)
+        return super().transcribe(audio)
+
+
 def feed_in_blocks(feed: Callable[[Samples], None], samples: Samples, block_s: float = 0.1) -> None:
     """Hand ``samples`` to ``feed`` the way a microphone delivers them: in blocks of ``block_s`` seconds."""
     step = int(block_s * SAMPLE_RATE)
@@ -673,3 +688,14 @@ def test_answer_takes_a_recording_by_keyword_and_refuses_both_or_neither() -> No
     for arguments in ({}, {"text": "typed", "audio": silent_wav(1.0)}):
         with pytest.raises(InterviewLibError, match="not both and not neither"):
             interview.answer(**arguments)  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_a_busy_recogniser_never_gets_a_piece_longer_than_the_maximum(stt: SpeechToText, long_answer: Samples) -> None:
+    held = HeldPieceLog(stt)
+    streaming = StreamingTranscriber(held, min_chunk_s=8.0, max_chunk_s=12.0)
+    feed_in_blocks(streaming.feed, long_answer, block_s=0.7)  # blocks that overshoot the maximum between cuts
+    held.release.set()
+    transcript = streaming.finish()
+    assert transcript is not None and len(held.seconds) >= 4
+    assert max(held.seconds) <= 12.0, held.seconds

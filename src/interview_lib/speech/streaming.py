@@ -57,7 +57,7 @@ class StreamingTranscriber:
         idle = all(future.done() for _, future in self._parts)
         if self._buffered >= self._max or (self._buffered >= self._min and idle):
             audio = np.concatenate(self._buffer)
-            cut = last_pause(audio)
+            cut = last_pause(audio[: self._max])  # never a piece longer than the maximum, however blocks fall
             self._submit(audio[:cut])
             rest = audio[cut:]
             self._buffer, self._buffered = [rest], len(rest)
