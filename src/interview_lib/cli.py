@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question, session_id_problem
 from interview_lib.domain.states import InterviewState
-from interview_lib.errors import ConfigurationError, InterviewLibError
+from interview_lib.errors import ConfigurationError, InterviewLibError, StoreError
 from interview_lib.interview import Interview, TurnOutcome
 from interview_lib.persistence import open_blobs, open_recorder, open_speaker, open_store, open_stt, open_tracker
 from interview_lib.reasoning import Reasoner, create_reasoner
@@ -386,9 +386,7 @@ def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     turns = store.read("turns", args.session).to_pylist()
     if not any(t["turn_no"] == args.turn for t in turns):
-        raise InterviewLibError(
-            f"session {args.session} has no turn {args.turn}: `dataready report SESSION` lists them"
-        )
+        raise StoreError(f"session {args.session} has no turn {args.turn}: `dataready report SESSION` lists them")
     now = datetime.now(timezone.utc)
     row = review_row(args.session, args.turn, args.reviewer, args.overall, args.note, now)
     app_id = f"review:{args.reviewer}:{args.session}:{args.turn}"

@@ -42,5 +42,5 @@ class ProviderError(InterviewLibError):
         super().__init__(f"{prefix}: {message}")
 
 
-class ScoringInputError(InterviewLibError):
-    """A batch-scoring input line is malformed."""
+class StoreError(InterviewLibError):
+    """The tables or stored recordings do not hold what was asked for, or are damaged."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from interview_lib.analytics import cohort as analytics
 from interview_lib.analytics.rescore import RescoreResult, rescore
-from interview_lib.errors import InterviewLibError
+from interview_lib.errors import StoreError
 from interview_lib.persistence import open_store, open_tracker
 from interview_lib.reasoning import create_reasoner
 from interview_lib.rendering import render_cohort_html
@@ -42,11 +42,11 @@ def run_cohort_report(
     """Build the cohort report into ``output``.
 
     Raises:
-        InterviewLibError: no scored answers match the filters.
+        StoreError: no scored answers match the filters.
     """
     data = _load(store, cohort=cohort, since=since, until=until)
     if data.empty:
-        raise InterviewLibError(
+        raise StoreError(
             f"no scored answers for cohort {cohort or '(all)'} in that period: "
             "run interviews first, or `dataready simulate-cohort` for demo data"
         )

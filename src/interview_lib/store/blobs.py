@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from interview_lib.errors import InterviewLibError
+from interview_lib.errors import StoreError
 
 _EXTENSION = re.compile(r"^[a-z0-9]{1,8}$")
 
@@ -35,7 +35,7 @@ class BlobStore:
         """Store ``data`` as ``<sha256>.<extension>`` (atomically; an existing copy is kept)."""
         extension = extension.lower().lstrip(".")
         if not _EXTENSION.match(extension):
-            raise InterviewLibError(f"bad file extension {extension!r} for a stored blob")
+            raise StoreError(f"bad file extension {extension!r} for a stored blob")
         digest = hashlib.sha256(data).hexdigest()
         path = self.root / f"{digest}.{extension}"
         if not path.exists():
@@ -49,5 +49,5 @@ class BlobStore:
         """The bytes at ``ref``; with ``sha256``, verified against it."""
         data = Path(ref).read_bytes()
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
-            raise InterviewLibError(f"stored blob {ref} does not match its sha256: it was changed or damaged")
+            raise StoreError(f"stored blob {ref} does not match its sha256: it was changed or damaged")
         return data

@@ -15,7 +15,7 @@ from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundErr
 from filelock import FileLock
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from interview_lib.errors import InterviewLibError
+from interview_lib.errors import StoreError
 from interview_lib.store.tables import MIGRATIONS, TABLES, rows_to_arrow, schema
 
 
@@ -44,7 +44,7 @@ class LocalDeltaStore:
     def path(self, table: str) -> str:
         """Where ``table`` lives (what another engine opens)."""
         if table not in TABLES:
-            raise InterviewLibError(f"unknown table {table!r}")
+            raise StoreError(f"unknown table {table!r}")
         return str(self.root / table)
 
     def _table(self, table: str) -> DeltaTable:
@@ -53,7 +53,7 @@ class LocalDeltaStore:
             try:
                 cached = DeltaTable(self.path(table))
             except TableNotFoundError as exc:
-                raise InterviewLibError(f"table {table} does not exist yet: run migrate() first") from exc
+                raise StoreError(f"table {table} does not exist yet: run migrate() first") from exc
             self._tables[table] = cached
         else:
             cached.update_incremental()

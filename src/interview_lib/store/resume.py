@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interview_lib.domain.models import InterviewSession, Question
-from interview_lib.errors import InterviewLibError
+from interview_lib.errors import StoreError
 from interview_lib.store.base import Store
 from interview_lib.store.rows import session_from_rows
 
@@ -25,11 +25,11 @@ def load_session(store: Store, session_id: str) -> StoredSession:
     """The stored session ``session_id``.
 
     Raises:
-        InterviewLibError: no such session.
+        StoreError: no such session.
     """
     found = store.read("sessions", session_id).to_pylist()
     if not found:
-        raise InterviewLibError(f"no session {session_id!r} in the tables: `dataready sessions` lists them")
+        raise StoreError(f"no session {session_id!r} in the tables: `dataready sessions` lists them")
     row = found[0]
     session, pending = session_from_rows(
         row, store.read("turns", session_id).to_pylist(), store.read("events", session_id).to_pylist()

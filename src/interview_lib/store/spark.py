@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from interview_lib.errors import ConfigurationError, InterviewLibError
+from interview_lib.errors import ConfigurationError, StoreError
 from interview_lib.store.tables import MIGRATIONS, TABLES, rows_to_arrow, schema
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def spark_sql_type(kind: pa.DataType) -> str:
     """The Spark SQL type that holds values of the Arrow type ``kind`` (tz-aware timestamps → TIMESTAMP).
 
     Raises:
-        InterviewLibError: no mapping for ``kind``.
+        StoreError: no mapping for ``kind``.
     """
     simple = _SIMPLE_TYPES.get(kind)
     if simple is not None:
@@ -71,7 +71,7 @@ def spark_sql_type(kind: pa.DataType) -> str:
         return f"MAP<{spark_sql_type(kind.key_type)}, {spark_sql_type(kind.item_type)}>"
     if pa.types.is_struct(kind):
         return "STRUCT<" + ", ".join(f"{quote(f.name)}: {spark_sql_type(f.type)}" for f in kind) + ">"
-    raise InterviewLibError(f"no Spark SQL type for the Arrow type {kind}: add it to store/spark.py")
+    raise StoreError(f"no Spark SQL type for the Arrow type {kind}: add it to store/spark.py")
 
 
 def quote(identifier: str) -> str:
@@ -180,7 +180,7 @@ def _existing(table: str) -> Iterator[None]:
         yield
     except Exception as exc:
         if _MISSING_TABLE in str(exc):
-            raise InterviewLibError(f"table {table} does not exist yet: run migrate() first") from exc
+            raise StoreError(f"table {table} does not exist yet: run migrate() first") from exc
         raise
 
 
@@ -211,7 +211,7 @@ class SparkDeltaStore:
     def table_name(self, table: str) -> str:
         """The quoted three-part name of ``table``."""
         if table not in TABLES:
-            raise InterviewLibError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
+            raise StoreError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
         return f"{quote(self.catalog)}.{quote(self.schema)}.{quote(table)}"
 
     def migrate(self) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from interview_lib.errors import InterviewLibError
+from interview_lib.errors import StoreError
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
@@ -150,7 +150,7 @@ def schema(table: str) -> pa.Schema:
     return pa.schema(fields)
 
 
-class UndeclaredColumn(InterviewLibError):
+class UndeclaredColumn(StoreError):
     """A row carries a key that no migration declares: it would be lost, so it is refused."""
 
 
