@@ -18,6 +18,15 @@ from interview_lib.reasoning.rubric import RubricReasoner
 from .processes import WARM_UP_SESSION, demo_command, run_cli
 
 
+@pytest.fixture
+def mlflow_fails_fast(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """An unreachable MLflow server fails at once instead of retrying for minutes."""
+    # MlflowTracker sets these with setdefault; setting them here first means they are removed again afterwards.
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "3")
+    yield
+
+
 @pytest.fixture(scope="session")
 def bank_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding the bank's embedding cache, built once for the whole run."""

@@ -7,11 +7,9 @@ loopback port nothing listens on, so the failure is the one the HTTP client real
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -34,24 +32,14 @@ from interview_lib.tracking.base import Tracker
 from interview_lib.tracking.mlflow import MlflowTracker, local_tracking_uri
 from interview_lib.tracking.sync import sync_mlflow
 
+from .endpoints import closed_port
+
 METRICS = (*DIMENSIONS, "overall")
 ARTIFACTS = {"transcript.jsonl", "report.html", "report.md", "questions.json"}
 SCORES = (5.0, 6.5, 8.0)
 
 
-@pytest.fixture(autouse=True)
-def _fast_fail_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # MlflowTracker sets these with setdefault; setting them here first means they are removed again afterwards.
-    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
-    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "3")
-    yield
-
-
-def closed_port() -> int:
-    """A loopback port that nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+pytestmark = pytest.mark.usefixtures("mlflow_fails_fast")
 
 
 def unreachable_tracker() -> MlflowTracker:

@@ -6,8 +6,6 @@ pointed at a loopback port nothing listens on.
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,21 +27,13 @@ from interview_lib.store.tables import TABLES, UndeclaredColumn, rows_to_arrow, 
 from interview_lib.tracking.mlflow import MlflowTracker, local_tracking_uri
 from interview_lib.tracking.sync import sync_mlflow
 
+from .endpoints import closed_port
+
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 NOTE = "the recording was longer than 10 min: only the first 10 min were scored"
 
 
-@pytest.fixture(autouse=True)
-def _fast_fail_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
-    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "3")
-    yield
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+pytestmark = pytest.mark.usefixtures("mlflow_fails_fast")
 
 
 def scripted(count: int = 3) -> ScriptedReasoner:
