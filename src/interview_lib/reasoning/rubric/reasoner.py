@@ -229,18 +229,16 @@ class RubricReasoner:
         return out
 
     def _score(self, prep: _Prepared, checked: tuple[np.ndarray, np.ndarray] | None) -> Evaluation:
-        n = prep.n_points
         entail, contradict = checked if checked is not None else (None, None)
-        point_pairs = claims.Pairs(
-            prep.similarity[:n],
-            None if entail is None else entail[:n],
-            None if contradict is None else contradict[:n],
-        )
-        flag_pairs = claims.Pairs(
-            prep.similarity[n:],
-            None if entail is None else entail[n:],
-            None if contradict is None else contradict[n:],
-        )
+
+        def rows(part: slice) -> claims.Pairs:  # the points (the first rows) or the wrong claims
+            return claims.Pairs(
+                prep.similarity[part],
+                None if entail is None else entail[part],
+                None if contradict is None else contradict[part],
+            )
+
+        point_pairs, flag_pairs = rows(slice(None, prep.n_points)), rows(slice(prep.n_points, None))
         verdicts = claims.point_verdicts(point_pairs)
         excused = [fx.is_correction(s) for s in prep.units.sentences]
         flagged = claims.stated_wrong_claims(flag_pairs, prep.truth, excused)
