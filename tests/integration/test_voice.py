@@ -586,8 +586,9 @@ def test_a_live_answer_is_transcribed_in_pieces_while_it_is_fed(
     assert len(pieces.seconds) >= 3 and max(pieces.seconds) <= 25.0
     assert sum(pieces.seconds) == pytest.approx(len(long_answer) / SAMPLE_RATE, abs=0.01)
     heard = words(transcript.text)
-    # (where the pieces are cut depends on timing; these are the words tiny.en hears from piper in any cut)
-    for term in ("kafka", "partitions", "parquet", "delta", "snapshot", "watermark"):
+    # Where the pieces are cut depends on timing; these are the words tiny.en hears from piper in any cut seen so
+    # far ("snapshot" is not: on a loaded machine a cut beside it made tiny.en hear "snatch out" in both repeats).
+    for term in ("kafka", "partitions", "parquet", "delta", "watermark"):
         assert heard.count(term) >= 1, transcript.text
     assert len(heard) >= 0.85 * len(words(LONG_ANSWER * 2)), transcript.text
     starts = [w.start for w in transcript.words]
