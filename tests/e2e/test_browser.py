@@ -157,7 +157,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         # While the servers start: the bank's embedding cache (half a minute, once for every kernel) and the WAV.
         _ = RubricReasoner(cache_dir=home / "cache").embedder
         wav = base / "answer.wav"
-        wav.write_bytes(PiperSpeech().synthesize(SPOKEN))
+        wav.write_bytes(PiperSpeech(deterministic=True).synthesize(SPOKEN))
         _wait_http(f"http://127.0.0.1:{voila_port}/voila/static/voila.js", voila, base / "voila.log")
         _wait_http(f"http://127.0.0.1:{lab_port}/api/status?token={token}", lab, base / "lab.log")
         yield Site(

