@@ -412,6 +412,13 @@ def test_delivery_of_a_real_answer_has_a_plausible_pace_and_talk_time(piper: Pip
 
 # -- the interviewer's voice -------------------------------------------------------------------------------
 @pytest.mark.slow
+def test_a_steady_voice_says_a_sentence_the_same_way_every_time(piper: PiperSpeech) -> None:
+    varied = PiperSpeech()
+    assert piper.synthesize("Kafka keeps offsets.") == piper.synthesize("Kafka keeps offsets.")
+    assert varied.synthesize("Kafka keeps offsets.") != varied.synthesize("Kafka keeps offsets.")
+    assert piper.name == varied.name + ":steady"  # the audio cache keeps the two apart
+
+
 def test_the_speaker_caches_spoken_questions_by_text(piper: PiperSpeech, tmp_path: Path) -> None:
     voice = CountingVoice(piper)
     speaker = Speaker(voice, tmp_path / "tts")
