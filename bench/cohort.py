@@ -123,7 +123,7 @@ def rescore_throughput(answers: int) -> float:
     """Answers per minute the offline rubric re-scores (distinct simulated answers, bank questions)."""
     from interview_lib.domain.models import Transcript
     from interview_lib.reasoning.rubric import RubricReasoner
-    from interview_lib.simulate import PROFILES, SimulatedCandidate
+    from interview_lib.simulate.candidates import PROFILES, SimulatedCandidate
 
     rubric = RubricReasoner()
     rubric.evaluate_many([(rubric.bank.entries[0].question(), Transcript(text="warm up"))])

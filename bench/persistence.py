@@ -28,8 +28,8 @@ from interview_lib.domain.models import InterviewSession, Turn
 from interview_lib.domain.report import SessionReport
 from interview_lib.domain.states import TransitionRecord
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
+from interview_lib.session.recorder import TableRecorder
 from interview_lib.store.local import LocalDeltaStore
-from interview_lib.store.recorder import TableRecorder
 from interview_lib.store.tables import TABLES
 from interview_lib.tracking.mlflow import MlflowTracker, local_tracking_uri
 
@@ -126,7 +126,7 @@ def run_session(recorder: TimedRecorder, bank: QuestionBank, index: int) -> None
     questions = [entry.question() for entry in bank.entries[start : start + turns]]
     setup = InterviewSetup(candidate_id=f"bench-{index}", core_questions=turns, max_follow_ups=0, seed=index)
     reasoner = ScriptedReasoner(questions, fixed_score(4.0 + index % 5))
-    interview = Interview.start(setup, reasoner, bank=bank, recorder=recorder, similarity=None)
+    interview = Interview.start(setup, reasoner, bank=bank, recorder=recorder)
     while interview.current_question is not None:
         interview.answer(ANSWER)
     interview.end()

@@ -17,7 +17,7 @@ from pathlib import Path
 from interview_lib.batch_scoring import AnswerLine, score_items
 from interview_lib.domain.models import Transcript
 from interview_lib.reasoning.rubric import RubricReasoner
-from interview_lib.simulate import PROFILES, SimulatedCandidate
+from interview_lib.simulate.candidates import PROFILES, SimulatedCandidate
 
 LABELLED = Path(__file__).parents[1] / "tests" / "data" / "labelled_answers.jsonl"
 

@@ -29,8 +29,9 @@ import numpy as np
 import numpy.typing as npt
 
 from interview_lib import Interview, InterviewSetup
-from interview_lib.interview import TurnOutcome
 from interview_lib.reasoning.rubric import RubricReasoner
+from interview_lib.session.intake import AnswerIntake
+from interview_lib.session.interview import TurnOutcome
 from interview_lib.speech.audio import SAMPLE_RATE, decode
 from interview_lib.speech.stt import SpeechToText, create_stt
 from interview_lib.speech.tts_piper import PiperSpeech
@@ -248,7 +249,7 @@ def latency(stt: SpeechToText, scorer: Callable[[], RubricReasoner], answers: li
     """
     lines = []
     for seed, clip in enumerate(answers):
-        interview = Interview.start(interview_setup(seed), scorer(), stt=stt)
+        interview = Interview.start(interview_setup(seed), scorer(), intake=AnswerIntake(stt))
         assert interview.current_question is not None and interview.current_question.text == clip.question
         if live:
             outcome = speak_live(interview, decode(clip.path.read_bytes()).samples)

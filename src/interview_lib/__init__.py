@@ -15,28 +15,29 @@ if TYPE_CHECKING:
     from interview_lib.domain.report import SessionReport
     from interview_lib.domain.states import InterviewState
     from interview_lib.errors import InterviewLibError
-    from interview_lib.interview import Interview, LiveAnswer, TurnOutcome
     from interview_lib.reasoning import Reasoner, create_reasoner
+    from interview_lib.session.intake import LiveAnswer
+    from interview_lib.session.interview import Interview, TurnOutcome
     from interview_lib.settings import Settings
-    from interview_lib.simulate import SimulatedCandidate
+    from interview_lib.simulate.candidates import SimulatedCandidate
     from interview_lib.speech.stt import create_stt
 
 _EXPORTS = {
     "Evaluation": "interview_lib.domain.models",
-    "Interview": "interview_lib.interview",
+    "Interview": "interview_lib.session.interview",
     "InterviewLibError": "interview_lib.errors",
     "InterviewSession": "interview_lib.domain.models",
     "InterviewSetup": "interview_lib.domain.models",
     "InterviewState": "interview_lib.domain.states",
-    "LiveAnswer": "interview_lib.interview",
+    "LiveAnswer": "interview_lib.session.intake",
     "Question": "interview_lib.domain.models",
     "QuestionBank": "interview_lib.bank",
     "Reasoner": "interview_lib.reasoning",
     "SessionReport": "interview_lib.domain.report",
     "Settings": "interview_lib.settings",
-    "SimulatedCandidate": "interview_lib.simulate",
+    "SimulatedCandidate": "interview_lib.simulate.candidates",
     "Transcript": "interview_lib.domain.models",
-    "TurnOutcome": "interview_lib.interview",
+    "TurnOutcome": "interview_lib.session.interview",
     "create_reasoner": "interview_lib.reasoning",
     "create_stt": "interview_lib.speech.stt",
     "load_bank": "interview_lib.bank",

@@ -13,17 +13,25 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question, session_id_problem
+from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question
 from interview_lib.domain.states import InterviewState
 from interview_lib.errors import ConfigurationError, InterviewLibError, StoreError
-from interview_lib.interview import Interview, TurnOutcome
-from interview_lib.persistence import open_blobs, open_recorder, open_speaker, open_store, open_stt, open_tracker
-from interview_lib.reasoning import Reasoner, create_reasoner
 from interview_lib.rendering import render_html, render_text
+from interview_lib.session.interview import Interview, TurnOutcome
 from interview_lib.settings import Settings
-from interview_lib.simulate import PROFILES, SimulatedCandidate, run_simulated_interview
+from interview_lib.simulate.candidates import PROFILES, SimulatedCandidate, run_simulated_interview
 from interview_lib.speech.streaming import Samples
 from interview_lib.speech.tts import Speaker
+from interview_lib.wiring import (
+    open_interview,
+    open_reasoner,
+    open_recorder,
+    open_speaker,
+    open_store,
+    open_stt,
+    open_tracker,
+    resume_interview,
+)
 
 
 def _setup_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,8 +50,6 @@ def _setup_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _setup(args: argparse.Namespace, candidate_id: str | None = None) -> InterviewSetup:
-    if args.session_id is not None and (problem := session_id_problem(args.session_id)):
-        raise ConfigurationError(problem)  # before any store or MLflow database is opened
     return InterviewSetup(
         candidate_id=candidate_id or args.candidate_id,
         cohort=args.cohort,
@@ -55,10 +61,6 @@ def _setup(args: argparse.Namespace, candidate_id: str | None = None) -> Intervi
         focus_skills=args.focus,
         seed=args.seed,
     )
-
-
-def _reasoner(settings: Settings, seed: int | None) -> Reasoner:
-    return create_reasoner(settings.reasoner, seed=seed or 0, cache_dir=settings.home / "cache", settings=settings)
 
 
 def _print_outcome(outcome: TurnOutcome, out: TextIO) -> None:
@@ -96,15 +98,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         from interview_lib.speech.tts import create_tts
 
         voice = create_tts("piper").synthesize  # the candidate's voice (the interviewer's is settings.tts)
-    interview = Interview.start(
-        _setup(args, candidate.name),
-        _reasoner(settings, args.seed),
-        recorder=open_recorder(settings),
-        session_id=args.session_id,
-        stt=open_stt(settings) if args.voice else None,
-        blobs=open_blobs(settings),
-        max_audio_seconds=settings.max_audio_seconds,
-    )
+    interview = open_interview(_setup(args, candidate.name), settings, spoken=args.voice, session_id=args.session_id)
     out = sys.stdout
     mode = "spoken answers, transcribed" if args.voice else "typed answers"
     print(f"DataReady demo: {candidate.name} interviews for {args.role} ({args.level}), offline, {mode}.", file=out)
@@ -127,15 +121,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
     """An interactive interview: typed answers (one per line), audio files from a folder, or the microphone."""
     spoken = bool(args.answers_dir or args.voice)
-    interview = Interview.start(
-        _setup(args),
-        _reasoner(settings, args.seed),
-        recorder=open_recorder(settings),
-        session_id=args.session_id,
-        stt=open_stt(settings) if spoken else None,
-        blobs=open_blobs(settings),
-        max_audio_seconds=settings.max_audio_seconds,
-    )
+    interview = open_interview(_setup(args), settings, spoken=spoken, session_id=args.session_id)
     if args.answers_dir:
         return _answer_from_files(
             interview, settings, sorted(p for p in Path(args.answers_dir).iterdir() if p.is_file())
@@ -225,9 +211,8 @@ def _converse(interview: Interview, settings: Settings) -> int:
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     """Score a JSONL file of answers; bad lines are reported and skipped."""
     from interview_lib.batch_scoring import AnswerLine, BadLine, read_lines, score_items
-    from interview_lib.reasoning.rubric import RubricReasoner
 
-    rubric = RubricReasoner(cache_dir=settings.home / "cache")
+    scorer = open_reasoner(settings, spec=args.scorer, batch=True)
     good: list[AnswerLine] = []
     bad = 0
     with open(args.input, encoding="utf-8") as handle:
@@ -239,7 +224,7 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
                 good.append(item)
     started = time.perf_counter()
     with open(args.output, "w", encoding="utf-8") as out:
-        for row in score_items(rubric, good):
+        for row in score_items(scorer, good):
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     elapsed = time.perf_counter() - started
     print(
@@ -251,18 +236,12 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_resume(args: argparse.Namespace, settings: Settings) -> int:
     """Carry on a session whose process died, from what the tables hold."""
-    interview = Interview.resume(
-        args.session,
-        store=open_store(settings),
-        reasoner=_reasoner(settings, None),
-        tracker=open_tracker(settings),
-        bundle_target=settings.bundle_target,
-    )
+    interview = resume_interview(args.session, settings)
     if interview.current_question is None and interview.state is InterviewState.FINISHED:
         print(render_text(interview.report()))
         return 0
     if args.candidate:
-        from interview_lib.simulate import parse_candidate
+        from interview_lib.simulate.candidates import parse_candidate
 
         report = run_simulated_interview(interview, parse_candidate(args.candidate))
         print(render_text(report))
@@ -307,16 +286,15 @@ def cmd_sync_mlflow(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_simulate_cohort(args: argparse.Namespace, settings: Settings) -> int:
     """Write a realistic simulated cohort through the normal code path."""
-    from interview_lib.demo import simulate_cohort
+    from interview_lib.simulate.sessions import simulate_cohort
 
     started = time.perf_counter()
     ids = simulate_cohort(
+        settings,
         cohort=args.cohort,
         candidates=args.candidates,
         sessions=args.sessions,
         questions=args.questions,
-        reasoner=_reasoner(settings, args.seed),
-        recorder=open_recorder(settings),
         seed=args.seed,
         progress=_progress("sessions"),
     )
@@ -362,10 +340,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
     path = Path(args.input)
     needs_stt = '"audio"' in path.read_text(encoding="utf-8")
-    batch = settings.model_copy(update={"llm_turn_deadline_s": 0.0})  # no candidate waits: no turn deadline
     result = import_answers(
         path,
-        reasoner=_reasoner(batch, None),
+        reasoner=open_reasoner(settings, batch=True),
         recorder=open_recorder(settings),
         stt=open_stt(settings) if needs_stt else None,
         cohort=args.cohort,
@@ -505,6 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
     score = commands.add_parser("score", help="score a JSONL file of answers")
     score.add_argument("--input", required=True, help='JSONL lines {"id", "question", "answer", "skill"?}')
     score.add_argument("--output", required=True, help="where to write one JSON result per line")
+    score.add_argument("--scorer", default="rubric", help="reasoner spec: rubric (offline), databricks, openai:<model>")
     score.set_defaults(handler=cmd_score)
     return parser
 

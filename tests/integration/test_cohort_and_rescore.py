@@ -13,13 +13,13 @@ import pytest
 
 from interview_lib.analytics.jobs import publish_cohort_report, publish_rescore
 from interview_lib.analytics.rescore import rescore, review_row
-from interview_lib.demo import simulate_cohort
 from interview_lib.domain.models import Evaluation, Question, Transcript
-from interview_lib.persistence import open_recorder, open_store
 from interview_lib.reasoning.rubric import VERSION as RUBRIC_VERSION
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
 from interview_lib.settings import Settings
+from interview_lib.simulate.sessions import simulate_cohort
+from interview_lib.wiring import open_recorder, open_store
 
 ROOT = Path(__file__).parents[2]
 
@@ -28,7 +28,14 @@ ROOT = Path(__file__).parents[2]
 def cohort_home(tmp_path_factory: pytest.TempPathFactory, rubric: RubricReasoner) -> Settings:
     settings = Settings(home=tmp_path_factory.mktemp("cohort"))
     simulate_cohort(
-        cohort="c1", candidates=4, sessions=3, questions=2, reasoner=rubric, recorder=open_recorder(settings), seed=3
+        settings,
+        cohort="c1",
+        candidates=4,
+        sessions=3,
+        questions=2,
+        reasoner=rubric,
+        recorder=open_recorder(settings),
+        seed=3,
     )
     return settings
 
@@ -103,6 +110,7 @@ def test_low_certainty_scores_are_listed_and_can_be_re_scored_alone(tmp_path: Pa
         )
 
     simulate_cohort(
+        settings,
         cohort="c2",
         candidates=2,
         sessions=1,

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from interview_lib.analytics import cohort
-from interview_lib.demo import simulate_cohort
-from interview_lib.persistence import open_recorder, open_store
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.settings import Settings
+from interview_lib.simulate.sessions import simulate_cohort
+from interview_lib.wiring import open_recorder, open_store
 
 pytestmark = [
     pytest.mark.spark,
@@ -25,7 +25,14 @@ def test_spark_and_pandas_cohort_figures_agree(
 ) -> None:
     settings = Settings(home=tmp_path_factory.mktemp("spark-cohort"))
     simulate_cohort(
-        cohort="sc", candidates=3, sessions=2, questions=2, reasoner=rubric, recorder=open_recorder(settings), seed=5
+        settings,
+        cohort="sc",
+        candidates=3,
+        sessions=2,
+        questions=2,
+        reasoner=rubric,
+        recorder=open_recorder(settings),
+        seed=5,
     )
     store = open_store(settings)
     local = cohort.build(cohort.load(store, cohort="sc"), "sc")
@@ -51,7 +58,14 @@ def test_the_scorer_runs_on_spark_executors_with_map_in_pandas(
 
     settings = Settings(home=tmp_path_factory.mktemp("spark-rescore"))
     simulate_cohort(
-        cohort="sr", candidates=2, sessions=1, questions=2, reasoner=rubric, recorder=open_recorder(settings), seed=2
+        settings,
+        cohort="sr",
+        candidates=2,
+        sessions=1,
+        questions=2,
+        reasoner=rubric,
+        recorder=open_recorder(settings),
+        seed=2,
     )
     store = open_store(settings)
     turns = spark.read.format("delta").load(store.path("turns"))  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from interview_lib.domain import dedup
 from interview_lib.domain.models import Evaluation, Question, Transcript
 from interview_lib.errors import InterviewLibError, InvalidTransition, ProviderError
 from interview_lib.reasoning.rubric import RubricReasoner
+from interview_lib.reasoning.embeddings import max_similarity
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
 
 S = InterviewState
@@ -155,7 +156,7 @@ def test_a_reworded_generated_question_counts_as_a_repeat() -> None:
     first = Question(id="g1", text="What is the difference between WHERE and HAVING?", skill="sql", difficulty=2)
     reworded = Question(id="g2", text="Explain the difference between HAVING and WHERE.", skill="sql", difficulty=2)
     reasoner = ScriptedReasoner(questions=[first, reworded, reworded, reworded], judge=fixed_score(6))
-    interview = start(reasoner, core_questions=2, max_follow_ups=0)
+    interview = start(reasoner, core_questions=2, max_follow_ups=0)  # no similarity function: the words decide
     interview.answer("ok")
     assert interview.current_question is not None
     assert interview.current_question.text != reworded.text
@@ -193,7 +194,9 @@ def test_a_rewording_with_few_shared_words_is_caught_by_meaning() -> None:
     )
     assert dedup.similarity(first.text, reworded.text) < dedup.NEAR_DUPLICATE_AT
     reasoner = ScriptedReasoner(questions=[first, reworded, reworded, reworded], judge=fixed_score(6))
-    interview = start(reasoner, core_questions=2, max_follow_ups=0)
+    interview = Interview.start(
+        setup(core_questions=2, max_follow_ups=0), reasoner, clock=Ticks(), similarity=max_similarity
+    )  # what the wiring gives every interview
     interview.answer("ok")
     assert interview.current_question is not None
     assert interview.current_question.text != reworded.text

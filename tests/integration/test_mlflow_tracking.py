@@ -25,8 +25,8 @@ from interview_lib.domain.report import SessionReport
 from interview_lib.domain.scoring import DIMENSIONS
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
+from interview_lib.session.recorder import TableRecorder
 from interview_lib.store.local import LocalDeltaStore
-from interview_lib.store.recorder import TableRecorder
 from interview_lib.store.resume import load_session
 from interview_lib.tracking.base import Tracker
 from interview_lib.tracking.mlflow import MlflowTracker, local_tracking_uri
@@ -78,7 +78,7 @@ def scripted() -> ScriptedReasoner:
 
 def start(recorder: TableRecorder) -> Interview:
     setup = InterviewSetup(candidate_id="cand-7", cohort="spring", core_questions=3, max_follow_ups=0, seed=1)
-    return Interview.start(setup, scripted(), recorder=recorder, similarity=None, backends={"stt": "typed"})
+    return Interview.start(setup, scripted(), recorder=recorder, backends={"stt": "typed"})
 
 
 def open_store(tmp_path: Path) -> LocalDeltaStore:

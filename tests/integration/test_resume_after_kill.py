@@ -2,7 +2,7 @@
 
 Each trial starts ``dataready demo`` as its own process, kills it once the tables show a chosen point (the
 session row, k finished turns) or after a random delay, then finishes the session with ``dataready resume``
-or ``Interview.resume``. Whatever the kill cut, the session's tables must read like an uninterrupted one.
+or ``restore_interview``. Whatever the kill cut, the session's tables must read like an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ import pytest
 from interview_lib import Interview, InterviewSession, InterviewSetup, SessionReport
 from interview_lib.errors import InterviewLibError
 from interview_lib.reasoning.rubric import RubricReasoner
-from interview_lib.simulate import SimulatedCandidate, run_simulated_interview
+from interview_lib.session.recorder import TableRecorder
+from interview_lib.session.restore import restore_interview
+from interview_lib.simulate.candidates import SimulatedCandidate, run_simulated_interview
 from interview_lib.store.local import LocalDeltaStore
-from interview_lib.store.recorder import TableRecorder
+from interview_lib.store.resume import load_session
 from interview_lib.tracking.base import NullTracker
 
 from .processes import cli_command, cli_env, demo_command, run_cli
@@ -150,7 +152,8 @@ def resume_with_the_command(home: Path, trial: Trial) -> Trial:
 def resume_in_process(home: Path, trial: Trial) -> Trial:
     reasoner = RubricReasoner(seed=trial.number, cache_dir=home / "cache")
     try:
-        interview = Interview.resume(trial.session_id, store=LocalDeltaStore(home / "delta"), reasoner=reasoner)
+        store = LocalDeltaStore(home / "delta")
+        interview = restore_interview(load_session(store, trial.session_id), reasoner, TableRecorder(store))
     except InterviewLibError as exc:
         return dataclasses.replace(trial, nothing_to_resume=str(exc))
     if interview.state.value != "FINISHED":  # what `dataready resume` does with a session that had finished
@@ -239,7 +242,7 @@ def test_a_process_killed_while_finishing_is_finished_by_resume(tmp_path: Path, 
         run_simulated_interview(interview, SimulatedCandidate("strong"))
     assert store.read("events", sid).sort_by("seq").column("to_state").to_pylist()[-1] == "FINISHED"
 
-    resumed = Interview.resume(sid, store=store, reasoner=reasoner)
+    resumed = restore_interview(load_session(store, sid), reasoner, TableRecorder(store))
 
     assert resumed.state.value == "FINISHED"
     (row,) = store.read("sessions", sid).to_pylist()

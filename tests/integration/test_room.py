@@ -10,8 +10,9 @@ import pytest
 
 from interview_lib.domain.models import InterviewSetup
 from interview_lib.domain.report import SessionReport
-from interview_lib.interview import Interview
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
+from interview_lib.session.intake import AnswerIntake
+from interview_lib.session.interview import Interview
 from interview_lib.settings import Settings
 from interview_lib.speech.tts import Silent, Speaker
 from interview_lib.ui import practice_interview
@@ -119,8 +120,8 @@ def test_practice_interview_runs_from_setup_to_report_with_typed_answers(tmp_pat
 
 
 def test_the_review_widget_stores_a_human_score(tmp_path: Path) -> None:
-    from interview_lib.persistence import open_recorder, open_store
     from interview_lib.ui.review import review_widget
+    from interview_lib.wiring import open_recorder, open_store
 
     settings = Settings(home=tmp_path, tts="silent")
     setup = InterviewSetup(candidate_id="ana", cohort="c", core_questions=1, max_follow_ups=0, seed=1)
@@ -179,7 +180,7 @@ def _mic_room(tmp_path: Path, stt: object) -> tuple[RoomView, object]:
     from interview_lib.ui.microphone import StreamingMicrophone
 
     setup = InterviewSetup(candidate_id="mic", core_questions=2, max_follow_ups=0, seed=1)
-    interview = Interview.start(setup, ScriptedReasoner(judge=fixed_score(6.0)), stt=stt)  # type: ignore[arg-type]
+    interview = Interview.start(setup, ScriptedReasoner(judge=fixed_score(6.0)), intake=AnswerIntake(stt))  # type: ignore[arg-type]
     mic = StreamingMicrophone()
     return RoomView(interview, Speaker(Silent(), tmp_path), mic, None, lambda _r: None), mic
 

@@ -19,9 +19,10 @@ from interview_lib.cli import main
 from interview_lib.domain.models import Evaluation
 from interview_lib.domain.report import build_report
 from interview_lib.reasoning.scripted import ScriptedReasoner
+from interview_lib.session.recorder import NullRecorder, TableRecorder
+from interview_lib.session.restore import restore_interview
 from interview_lib.store import rows
 from interview_lib.store.local import LocalDeltaStore
-from interview_lib.store.recorder import NullRecorder, TableRecorder
 from interview_lib.store.resume import load_session
 from interview_lib.store.tables import TABLES, UndeclaredColumn, rows_to_arrow, schema
 from interview_lib.tracking.mlflow import MlflowTracker, local_tracking_uri
@@ -56,7 +57,7 @@ def round_trip(table: str, row: dict[str, object]) -> dict[str, object]:
 
 
 def test_every_row_builder_writes_exactly_the_declared_columns_and_every_value_round_trips() -> None:
-    interview = Interview.start(setup(), scripted(), recorder=NullRecorder(), similarity=None)
+    interview = Interview.start(setup(), scripted(), recorder=NullRecorder())
     interview.answer("Partition pruning skips files whose statistics rule them out.")
     interview.add_note(NOTE)
     session = interview.session
@@ -101,7 +102,7 @@ def test_notes_survive_a_reload_a_resume_sync_mlflow_and_the_report_command(
 ) -> None:
     store = open_store(tmp_path)
     down = MlflowTracker(f"http://127.0.0.1:{closed_port()}", "dataready")
-    interview = Interview.start(setup(), scripted(), recorder=TableRecorder(store, down), similarity=None)
+    interview = Interview.start(setup(), scripted(), recorder=TableRecorder(store, down))
     interview.answer("Partition pruning skips files whose statistics rule them out.")
     interview.add_note(NOTE)
     interview.answer("Z-ordering clusters related values into the same files.")
@@ -113,7 +114,7 @@ def test_notes_survive_a_reload_a_resume_sync_mlflow_and_the_report_command(
     assert load_session(store, session_id).session.notes == live_notes
 
     working = MlflowTracker(local_tracking_uri(tmp_path), "dataready", artifact_root=tmp_path / "artifacts")
-    resumed = Interview.resume(session_id, store=store, reasoner=scripted(), tracker=working, similarity=None)
+    resumed = restore_interview(load_session(store, session_id), scripted(), TableRecorder(store, working))
     resumed.answer("OPTIMIZE compacts small files into larger ones.")
     report = resumed.end()
     assert report.notes == [*live_notes, "resumed after an interruption"]
@@ -140,7 +141,7 @@ def test_the_sessions_table_shows_a_session_in_progress_as_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = open_store(tmp_path)
-    interview = Interview.start(setup(), scripted(), recorder=TableRecorder(store), similarity=None)
+    interview = Interview.start(setup(), scripted(), recorder=TableRecorder(store))
     session_id = interview.session.session_id
 
     def state() -> str:

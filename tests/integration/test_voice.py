@@ -30,9 +30,9 @@ import pytest
 from interview_lib import Interview, InterviewSetup, InterviewState
 from interview_lib.domain.models import Evaluation, Question, Transcript, Turn
 from interview_lib.errors import AudioError, InterviewLibError
-from interview_lib.persistence import open_speaker
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner
+from interview_lib.session.intake import AnswerIntake
 from interview_lib.settings import Settings
 from interview_lib.speech import delivery, language
 from interview_lib.speech.audio import SAMPLE_RATE, DecodedAudio, decode, read_bytes
@@ -43,6 +43,7 @@ from interview_lib.speech.tts import Silent, Speaker, create_tts
 from interview_lib.speech.tts_piper import PiperSpeech
 from interview_lib.speech.vad import has_speech
 from interview_lib.store.blobs import BlobStore
+from interview_lib.wiring import open_speaker
 
 Samples = npt.NDArray[np.float32]
 
@@ -341,7 +342,7 @@ def test_silence_has_no_speech(wav: bytes) -> None:
 )
 def test_unusable_audio_scores_nothing_and_keeps_the_question_open(recording: bytes, message: str) -> None:
     setup = InterviewSetup(candidate_id="voice", core_questions=2, seed=1)
-    interview = Interview.start(setup, ScriptedReasoner(judge=must_not_judge), stt=MustNotHear())
+    interview = Interview.start(setup, ScriptedReasoner(judge=must_not_judge), intake=AnswerIntake(MustNotHear()))
     question = interview.current_question
     outcome = interview.answer_audio(recording)
     assert message in outcome.message
@@ -365,8 +366,10 @@ def test_a_two_hour_recording_is_cut_quickly_and_says_so(two_hour_ogg: bytes) ->
 @pytest.fixture(scope="module")
 def cut_turn(two_hour_ogg: bytes, rubric: RubricReasoner, stt: SpeechToText) -> Turn:
     """The turn of a 2-hour spoken answer to an interview that transcribes at most 15 s."""
-    interview = Interview.start(InterviewSetup(candidate_id="voice", core_questions=2, seed=3), rubric, stt=stt)
-    interview.max_audio_seconds = 15  # Interview.start() takes no max_audio_seconds
+    interview = Interview.start(
+        InterviewSetup(candidate_id="voice", core_questions=2, seed=3), rubric, intake=AnswerIntake(stt)
+    )
+    interview.intake.max_audio_seconds = 15
     return interview.answer_audio(two_hour_ogg).turn
 
 
@@ -453,7 +456,7 @@ def test_a_spoken_answer_is_transcribed_scored_stored_and_measured(
 ) -> None:
     blobs = BlobStore(tmp_path / "audio")
     setup = InterviewSetup(candidate_id="voice", core_questions=2, max_follow_ups=0, seed=3)
-    interview = Interview.start(setup, rubric, stt=stt, blobs=blobs)
+    interview = Interview.start(setup, rubric, intake=AnswerIntake(stt, blobs))
     question = interview.current_question
     assert question is not None
     spoken_points = question.expected_points[:2]
@@ -581,7 +584,7 @@ def test_a_live_answer_is_transcribed_in_pieces_while_it_is_fed(
     pieces = PieceLog(stt)
     blobs = BlobStore(tmp_path / "audio")
     setup = InterviewSetup(candidate_id="live", core_questions=2, max_follow_ups=0, seed=3)
-    interview = Interview.start(setup, rubric, stt=pieces, blobs=blobs)
+    interview = Interview.start(setup, rubric, intake=AnswerIntake(pieces, blobs))
 
     live = interview.listen()
     feed_in_blocks(live.feed, long_answer)
@@ -607,7 +610,7 @@ def test_a_live_answer_is_transcribed_in_pieces_while_it_is_fed(
 
 def test_a_silent_live_answer_is_not_transcribed_and_the_question_stays_open() -> None:
     setup = InterviewSetup(candidate_id="live-silence", core_questions=1, seed=1)
-    interview = Interview.start(setup, ScriptedReasoner(judge=must_not_judge), stt=MustNotHear())
+    interview = Interview.start(setup, ScriptedReasoner(judge=must_not_judge), intake=AnswerIntake(MustNotHear()))
     live = interview.listen()
     feed_in_blocks(live.feed, np.zeros(12 * SAMPLE_RATE, dtype=np.float32))
     outcome = live.finish()
@@ -620,7 +623,7 @@ def test_a_live_answer_past_the_limit_is_cut_and_the_turn_says_so(
     rubric: RubricReasoner, stt: SpeechToText, long_answer: Samples
 ) -> None:
     setup = InterviewSetup(candidate_id="live-cut", core_questions=1, max_follow_ups=0, seed=2)
-    interview = Interview.start(setup, rubric, stt=stt, max_audio_seconds=6)
+    interview = Interview.start(setup, rubric, intake=AnswerIntake(stt, max_audio_seconds=6))
     live = interview.listen()
     feed_in_blocks(live.feed, long_answer[: 10 * SAMPLE_RATE])
     outcome = live.finish()
@@ -639,7 +642,9 @@ def test_answering_aloud_in_the_terminal_streams_the_microphone_into_the_intervi
 ) -> None:
     from interview_lib import cli
 
-    interview = Interview.start(InterviewSetup(candidate_id="mic", core_questions=2, seed=4), rubric, stt=stt)
+    interview = Interview.start(
+        InterviewSetup(candidate_id="mic", core_questions=2, seed=4), rubric, intake=AnswerIntake(stt)
+    )
     samples = decode(clips["piper"].wav).samples
 
     def microphone(on_samples: Callable[[Samples], None]) -> None:  # the one edge: no sound card here
@@ -659,7 +664,7 @@ GERMAN = "Ich weiß es nicht genau. Vielleicht löscht VACUUM alte Dateien, die 
 @pytest.mark.slow
 def test_an_answer_in_german_is_named_in_one_line_and_nothing_is_scored(stt: SpeechToText) -> None:
     setup = InterviewSetup(candidate_id="de", core_questions=1, max_follow_ups=0, seed=2)
-    interview = Interview.start(setup, ScriptedReasoner(judge=must_not_judge), stt=stt)
+    interview = Interview.start(setup, ScriptedReasoner(judge=must_not_judge), intake=AnswerIntake(stt))
     question = interview.current_question
 
     outcome = interview.answer(audio=espeak(GERMAN, "de"))
@@ -690,7 +695,7 @@ def test_a_clear_english_answer_is_not_sent_to_language_detection(stt: SpeechToT
 
 def test_answer_takes_a_recording_by_keyword_and_refuses_both_or_neither() -> None:
     setup = InterviewSetup(candidate_id="keyword", core_questions=1, seed=1)
-    interview = Interview.start(setup, ScriptedReasoner(judge=must_not_judge), stt=MustNotHear())
+    interview = Interview.start(setup, ScriptedReasoner(judge=must_not_judge), intake=AnswerIntake(MustNotHear()))
     outcome = interview.answer(audio=silent_wav(2.0))
     assert outcome.message.startswith("No speech detected") and interview.state is InterviewState.LISTENING
     for arguments in ({}, {"text": "typed", "audio": silent_wav(1.0)}):

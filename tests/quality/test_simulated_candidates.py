@@ -10,7 +10,7 @@ import pytest
 from interview_lib import Interview, InterviewSetup
 from interview_lib.domain import dedup
 from interview_lib.reasoning.rubric import RubricReasoner
-from interview_lib.simulate import parse_candidate, run_simulated_interview
+from interview_lib.simulate.candidates import parse_candidate, run_simulated_interview
 
 pytestmark = pytest.mark.slow
 

@@ -25,9 +25,9 @@ from interview_lib.domain.skills import SKILLS
 from interview_lib.domain.states import InterviewState
 from interview_lib.errors import AudioError
 from interview_lib.reasoning.base import Reasoner
+from interview_lib.session.recorder import TableRecorder
 from interview_lib.speech.audio import decode, read_bytes
 from interview_lib.speech.stt import SpeechToText
-from interview_lib.store.recorder import TableRecorder
 
 
 class ImportLine(BaseModel):

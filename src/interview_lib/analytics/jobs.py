@@ -12,11 +12,11 @@ from typing import Any
 from interview_lib.analytics import cohort as analytics
 from interview_lib.analytics.rescore import RescoreResult, rescore
 from interview_lib.errors import StoreError
-from interview_lib.persistence import open_store, open_tracker
 from interview_lib.reasoning import create_reasoner
 from interview_lib.rendering import render_cohort_html
 from interview_lib.settings import Settings
 from interview_lib.store.base import Store
+from interview_lib.wiring import open_store, open_tracker
 
 log = logging.getLogger(__name__)
 

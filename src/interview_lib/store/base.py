@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyarrow as pa
 
@@ -32,4 +32,9 @@ class Store(Protocol):
 
     def compact(self, table: str) -> None:
         """Merge small files (after a session ends) so the file count stays bounded."""
+        ...
+
+    def spark_tables(self, table: str) -> Any | None:
+        """``table`` as a Spark DataFrame when the store lives in Spark (analytics then stays in Spark); None for a
+        local store, whose tables analytics reads with pandas."""
         ...

@@ -125,6 +125,10 @@ class LocalDeltaStore:
             return schema(table).empty_table()
         return result.select(schema(table).names).cast(schema(table))  # ignore columns a newer release added
 
+    def spark_tables(self, table: str) -> None:
+        """Not in Spark: None (analytics reads these tables with pandas)."""
+        return None
+
     def compact(self, table: str) -> None:
         """Bin-pack small files once there are enough of them (old files stay until VACUUM, for time travel).
 

@@ -7,12 +7,10 @@ import ipywidgets as w
 from interview_lib.analytics.plots import session_skills
 from interview_lib.domain.models import InterviewSetup
 from interview_lib.domain.report import SessionReport
-from interview_lib.interview import Interview
-from interview_lib.persistence import open_blobs, open_recorder, open_speaker, open_stt
-from interview_lib.reasoning import create_reasoner
 from interview_lib.settings import Settings
 from interview_lib.ui.microphone import microphone
 from interview_lib.ui.views import RoomView, SetupView, report_view
+from interview_lib.wiring import open_interview, open_recorder, open_speaker
 
 
 def backend_status(settings: Settings) -> dict[str, str]:
@@ -43,16 +41,8 @@ def practice_interview(settings: Settings | None = None) -> w.Widget:
         root.children = [report_view(report, where, session_skills(report.skills))]
 
     def start(setup: InterviewSetup, voice: bool) -> None:
-        reasoner = create_reasoner(settings.reasoner, cache_dir=settings.home / "cache", settings=settings)
         mic, note = microphone() if voice else (None, None)
-        interview = Interview.start(
-            setup,
-            reasoner,
-            recorder=recorder,
-            stt=open_stt(settings) if voice else None,
-            blobs=open_blobs(settings),
-            max_audio_seconds=settings.max_audio_seconds,
-        )
+        interview = open_interview(setup, settings, spoken=voice, recorder=recorder)
         speaker = open_speaker(settings) if voice else None
         root.children = [RoomView(interview, speaker, mic, note, finish).widget]
 

@@ -16,7 +16,8 @@ from interview_lib.domain.report import SessionReport, certainty_note
 from interview_lib.domain.skills import SKILLS
 from interview_lib.domain.states import InterviewState
 from interview_lib.errors import InterviewLibError
-from interview_lib.interview import Interview, LiveAnswer, TurnOutcome
+from interview_lib.session.intake import LiveAnswer
+from interview_lib.session.interview import Interview, TurnOutcome
 from interview_lib.speech.streaming import Samples
 from interview_lib.speech.tts import Speaker
 from interview_lib.ui.microphone import StreamingMicrophone
@@ -120,7 +121,7 @@ class RoomView:
         self.mic = mic
         self._on_finish = on_finish
         self._busy = False
-        self._live: LiveAnswer | None = None
+        self._live: LiveAnswer[TurnOutcome] | None = None
         self.progress = w.HTML()
         self.question = w.HTML()
         self.audio = w.Audio(autoplay=True, controls=True, layout=w.Layout(display="none"))

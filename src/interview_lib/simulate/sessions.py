@@ -10,13 +10,11 @@ from datetime import datetime, timedelta, timezone
 from interview_lib.bank import load_bank
 from interview_lib.domain.models import ROLES, Cloud, InterviewSetup, Level, Role
 from interview_lib.domain.report import SessionReport
-from interview_lib.interview import Interview
-from interview_lib.persistence import open_recorder
-from interview_lib.reasoning import create_reasoner
 from interview_lib.reasoning.base import Reasoner
+from interview_lib.session.recorder import Recorder
 from interview_lib.settings import Settings
-from interview_lib.simulate import cohort_members, parse_candidate, run_simulated_interview
-from interview_lib.store.recorder import Recorder
+from interview_lib.simulate.candidates import cohort_members, parse_candidate, run_simulated_interview
+from interview_lib.wiring import open_interview, open_reasoner, open_recorder
 
 
 def _clock(start: datetime) -> Callable[[], datetime]:
@@ -25,18 +23,22 @@ def _clock(start: datetime) -> Callable[[], datetime]:
 
 
 def simulate_cohort(
+    settings: Settings,
     *,
     cohort: str,
     candidates: int,
     sessions: int,
     questions: int,
-    reasoner: Reasoner,
-    recorder: Recorder,
+    reasoner: Reasoner | None = None,
+    recorder: Recorder | None = None,
     start: datetime | None = None,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[str]:
-    """Run ``candidates`` × ``sessions`` simulated interviews, a week apart, and return the session ids."""
+    """Run ``candidates`` × ``sessions`` simulated interviews, a week apart, and return the session ids (the
+    reasoner and recorder default to the settings')."""
+    reasoner = reasoner or open_reasoner(settings, seed=seed)
+    recorder = recorder or open_recorder(settings)
     first = start or datetime(2026, 9, 7, 9, 0, tzinfo=timezone.utc)
     members = cohort_members(candidates, load_bank().skills, seed)
     done: list[str] = []
@@ -54,7 +56,7 @@ def simulate_cohort(
                 seed=session_seed,
             )
             when = first + timedelta(days=7 * week, hours=n % 8, minutes=n)
-            interview = Interview.start(setup, reasoner, recorder=recorder, clock=_clock(when))
+            interview = open_interview(setup, settings, reasoner=reasoner, recorder=recorder, clock=_clock(when))
             run_simulated_interview(interview, member.for_session(week, session_seed))
             done.append(interview.session.session_id)
             if progress is not None:
@@ -77,6 +79,5 @@ def simulated_session(
     setup = InterviewSetup(
         candidate_id=simulated.name, role=role, level=level, cloud=cloud, core_questions=questions, seed=seed
     )
-    reasoner = create_reasoner(settings.reasoner, seed=seed, cache_dir=settings.home / "cache", settings=settings)
-    interview = Interview.start(setup, reasoner, recorder=open_recorder(settings))
+    interview = open_interview(setup, settings)
     return run_simulated_interview(interview, simulated)

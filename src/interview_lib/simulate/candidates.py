@@ -16,7 +16,7 @@ from typing import Literal
 from interview_lib.domain.models import Question
 from interview_lib.domain.report import SessionReport
 from interview_lib.errors import ConfigurationError
-from interview_lib.interview import Interview, TurnOutcome
+from interview_lib.session.interview import Interview, TurnOutcome
 
 Profile = Literal["strong", "average", "weak", "off_topic", "keyword_stuffer", "injector"]
 PROFILES: tuple[Profile, ...] = ("strong", "average", "weak", "off_topic", "keyword_stuffer", "injector")
