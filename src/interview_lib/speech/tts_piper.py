@@ -31,8 +31,8 @@ class PiperSpeech:
         self.name = f"piper:{Path(model_path).stem}" + (f":x{length_scale:g}" if length_scale else "")
         self.name += ":steady" if deterministic else ""
         self._voice = PiperVoice.load(model_path)
-        noise = {"noise_scale": 0.0, "noise_w_scale": 0.0} if deterministic else {}
-        self._config = SynthesisConfig(length_scale=length_scale, **noise)
+        noise = 0.0 if deterministic else None  # None: the voice's own amount of variation
+        self._config = SynthesisConfig(length_scale=length_scale, noise_scale=noise, noise_w_scale=noise)
 
     def synthesize(self, text: str) -> bytes:
         """``text`` as a mono 16-bit WAV at the voice's sample rate."""
