@@ -125,6 +125,53 @@ def _as_data(answer: str) -> str:
     return answer
 
 
+def checked_evaluation(reply: EvaluationReply, transcript: Transcript, scorer: str) -> Evaluation:
+    """The model's reply as an Evaluation, trusted only as far as the answer backs it: quotes the answer does not
+    contain are dropped, dimensions left without evidence are capped, an answer aimed at the scorer is capped."""
+    if not reply.can_judge:
+        return Evaluation(
+            status="unscored",
+            reason=reply.reason or "the model could not judge this answer",
+            scorer=scorer,
+            scorer_version=PROMPT_VERSION,
+        )
+    answer = _normalise(transcript.text)
+    kept: dict[str, list[str]] = {}
+    invented = 0
+    for dimension, quotes in reply.evidence.items():
+        real = [q for q in quotes if _normalise(q) and f" {_normalise(q)} " in f" {answer} "]
+        invented += len(quotes) - len(real)
+        kept[dimension] = real
+    values = reply.model_dump(include=set(ScoreBreakdown.model_fields))
+    uncapped = dict(values)
+    for dimension in ("technical_correctness", "depth", "practical_experience"):
+        if not kept.get(dimension):
+            values[dimension] = min(values[dimension], NO_EVIDENCE_CAP)
+    scores = ScoreBreakdown(**values)
+    flags = ["invented_evidence_dropped"] if invented else []
+    if values != uncapped:
+        flags.append("unsupported_dimensions_capped")
+    text_features = fx.extract(transcript.text)
+    if text_features.injection_sentences or text_features.keyword_stuffed:  # the model must not be swayed
+        scores = capped(scores, ADVERSARIAL_CAP)
+        flags.append("instruction_to_scorer" if text_features.injection_sentences else "keyword_stuffing")
+    evidence = list(dict.fromkeys(q for quotes in kept.values() for q in quotes))
+    doubtful = {"invented_evidence_dropped", "unsupported_dimensions_capped"} & set(flags)
+    return Evaluation(
+        status="scored",
+        scores=scores,
+        overall=overall(scores),
+        rationale=reply.rationale,
+        evidence=evidence,
+        missing_points=reply.missing_points,
+        flags=flags,
+        certainty="medium" if doubtful else "high",
+        certainty_reason="the model quoted words the answer does not contain, or quoted nothing" if doubtful else "",
+        scorer=scorer,
+        scorer_version=PROMPT_VERSION,
+    )
+
+
 class LLMReasoner:
     """Asks and scores with remote models; falls back to the offline rubric."""
 
@@ -326,58 +373,11 @@ class LLMReasoner:
             return self._fallback(question, transcript, str(exc))
         self._failures = 0
         self._missed_deadlines = 0
-        evaluation = self._checked(reply, transcript)
+        evaluation = checked_evaluation(reply, transcript, f"{self.name}:{self.models.evaluation}")
         self.cache.put(key, evaluation)
         return evaluation
 
-    # -- checks and fallbacks --------------------------------------------------------------------------
-    def _checked(self, reply: EvaluationReply, transcript: Transcript) -> Evaluation:
-        scorer = f"{self.name}:{self.models.evaluation}"
-        if not reply.can_judge:
-            return Evaluation(
-                status="unscored",
-                reason=reply.reason or "the model could not judge this answer",
-                scorer=scorer,
-                scorer_version=PROMPT_VERSION,
-            )
-        answer = _normalise(transcript.text)
-        kept: dict[str, list[str]] = {}
-        invented = 0
-        for dimension, quotes in reply.evidence.items():
-            real = [q for q in quotes if _normalise(q) and f" {_normalise(q)} " in f" {answer} "]
-            invented += len(quotes) - len(real)
-            kept[dimension] = real
-        values = reply.model_dump(include=set(ScoreBreakdown.model_fields))
-        uncapped = dict(values)
-        for dimension in ("technical_correctness", "depth", "practical_experience"):
-            if not kept.get(dimension):
-                values[dimension] = min(values[dimension], NO_EVIDENCE_CAP)
-        scores = ScoreBreakdown(**values)
-        flags = ["invented_evidence_dropped"] if invented else []
-        if values != uncapped:
-            flags.append("unsupported_dimensions_capped")
-        text_features = fx.extract(transcript.text)
-        if text_features.injection_sentences or text_features.keyword_stuffed:  # the model must not be swayed
-            scores = capped(scores, ADVERSARIAL_CAP)
-            flags.append("instruction_to_scorer" if text_features.injection_sentences else "keyword_stuffing")
-        evidence = list(dict.fromkeys(q for quotes in kept.values() for q in quotes))
-        doubtful = {"invented_evidence_dropped", "unsupported_dimensions_capped"} & set(flags)
-        return Evaluation(
-            status="scored",
-            scores=scores,
-            overall=overall(scores),
-            rationale=reply.rationale,
-            evidence=evidence,
-            missing_points=reply.missing_points,
-            flags=flags,
-            certainty="medium" if doubtful else "high",
-            certainty_reason="the model quoted words the answer does not contain, or quoted nothing"
-            if doubtful
-            else "",
-            scorer=scorer,
-            scorer_version=PROMPT_VERSION,
-        )
-
+    # -- fallback --------------------------------------------------------------------------------------
     def _fallback(self, question: Question, transcript: Transcript, why: str) -> Evaluation:
         evaluation = self.fallback.evaluate(question, transcript)
         if evaluation.status != "scored":
