@@ -101,7 +101,7 @@ def write_synthetic(root: Path, rows: int, seed: int = 0) -> None:
 
 def report_once(root: Path) -> None:
     """Time the cohort report on ``root`` (run in its own process)."""
-    from interview_lib.analytics.jobs import run_cohort_report
+    from interview_lib.batch import run_cohort_report
 
     started = time.perf_counter()
     outputs = run_cohort_report(LocalDeltaStore(root), root.parent / "out", cohort="bench")

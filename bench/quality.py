@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from interview_lib.analytics.grading import figures, load
-from interview_lib.batch_scoring import AnswerLine, score_items
+from interview_lib.ingest.lines import AnswerLine
+from interview_lib.ingest.scoring import score_items
 from interview_lib.reasoning.rubric import RubricReasoner
 
 DATA = Path(__file__).parents[1] / "tests" / "data"

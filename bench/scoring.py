@@ -14,8 +14,9 @@ import statistics
 import time
 from pathlib import Path
 
-from interview_lib.batch_scoring import AnswerLine, score_items
 from interview_lib.domain.models import Transcript
+from interview_lib.ingest.lines import AnswerLine
+from interview_lib.ingest.scoring import score_items
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.simulate.candidates import PROFILES, SimulatedCandidate
 

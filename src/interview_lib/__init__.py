@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from interview_lib.settings import Settings
     from interview_lib.simulate.candidates import SimulatedCandidate
     from interview_lib.speech.stt import create_stt
+    from interview_lib.wiring import open_interview, resume_interview
 
 _EXPORTS = {
     "Evaluation": "interview_lib.domain.models",
@@ -41,6 +42,8 @@ _EXPORTS = {
     "create_reasoner": "interview_lib.reasoning",
     "create_stt": "interview_lib.speech.stt",
     "load_bank": "interview_lib.bank",
+    "open_interview": "interview_lib.wiring",
+    "resume_interview": "interview_lib.wiring",
 }
 
 __all__ = [
@@ -62,6 +65,8 @@ __all__ = [
     "create_reasoner",
     "create_stt",
     "load_bank",
+    "open_interview",
+    "resume_interview",
 ]
 __version__ = "0.1.0"
 

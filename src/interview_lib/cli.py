@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question
 from interview_lib.domain.states import InterviewState
 from interview_lib.errors import ConfigurationError, InterviewLibError, StoreError
-from interview_lib.rendering import render_html, render_text
+from interview_lib.reports.render import render_html, render_text
 from interview_lib.session.interview import Interview, TurnOutcome
 from interview_lib.settings import Settings
 from interview_lib.simulate.candidates import PROFILES, SimulatedCandidate, run_simulated_interview
@@ -210,13 +210,16 @@ def _converse(interview: Interview, settings: Settings) -> int:
 
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     """Score a JSONL file of answers; bad lines are reported and skipped."""
-    from interview_lib.batch_scoring import AnswerLine, BadLine, read_lines, score_items
+    from interview_lib.ingest.lines import AnswerLine, BadLine, read_lines
+    from interview_lib.ingest.scoring import score_items
 
     scorer = open_reasoner(settings, spec=args.scorer, batch=True)
     good: list[AnswerLine] = []
     bad = 0
     with open(args.input, encoding="utf-8") as handle:
         for line_no, item in read_lines(handle):
+            if isinstance(item, AnswerLine) and item.answer is None:
+                item = BadLine(line_no, "no 'answer' text to score (recordings are imported with import-answers)")
             if isinstance(item, BadLine):
                 bad += 1
                 print(f"{args.input}:{line_no}: skipped: {item.error}", file=sys.stderr)
@@ -304,7 +307,7 @@ def cmd_simulate_cohort(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
     """The cohort report: HTML + extract in --output, logged as an MLflow run."""
-    from interview_lib.analytics.jobs import publish_cohort_report
+    from interview_lib.batch import publish_cohort_report
 
     outputs, run_id = publish_cohort_report(
         settings, Path(args.output), cohort=args.cohort, since=_date(args.since), until=_date(args.until)
@@ -317,7 +320,7 @@ def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_rescore(args: argparse.Namespace, settings: Settings) -> int:
     """Re-score stored answers with another scorer version; append, never overwrite; log the agreement."""
-    from interview_lib.analytics.jobs import publish_rescore
+    from interview_lib.batch import publish_rescore
 
     baseline = args.baseline or None  # a job passes "" for "the live scores"
     result, run_id = publish_rescore(
@@ -336,7 +339,7 @@ def cmd_rescore(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     """Import answers recorded elsewhere (JSONL of transcripts or audio files) as scored sessions."""
-    from interview_lib.analytics.importer import import_answers
+    from interview_lib.ingest.importer import import_answers
 
     path = Path(args.input)
     needs_stt = '"audio"' in path.read_text(encoding="utf-8")

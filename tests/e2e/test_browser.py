@@ -254,7 +254,7 @@ class Room:
 
     def type_until_report(self, text: str) -> int:
         """Type ``text`` for every question left (follow-ups included); how many answers that took."""
-        report = self.scope.get_by_text("Your report")
+        report = self.scope.get_by_text(re.compile(r"^Interview report — "))
         for answered in range(8):
             if report.count():
                 return answered
@@ -264,7 +264,7 @@ class Room:
 
     def report(self) -> tuple[str, str]:
         """The report's text and the session id it names."""
-        expect(self.scope.get_by_text(re.compile(r"Your report — overall"))).to_be_visible(timeout=SLOW_MS)
+        expect(self.scope.get_by_text(re.compile(r"^Interview report — "))).to_be_visible(timeout=SLOW_MS)
         session_id = self.scope.locator("li", has_text="session:").locator("code").inner_text()
         return self.scope.locator(".widget-vbox").first.text_content() or "", session_id
 
@@ -362,7 +362,7 @@ def test_without_voice_the_room_takes_typed_answers(page: Page, site: Site) -> N
     assert room.scope.locator(".dataready-mic").count() == 0, "no microphone when voice is off"
     assert room.type_until_report(TYPED) >= 1
     text, session_id = room.report()
-    assert re.search(r"overall \d+\.\d/10", text), text
+    assert re.search(r"\d+\.\d / 10 overall", text), text
     turns = _turns(site.home, session_id)
     assert turns and all(t["transcript"] == TYPED and not t["audio_ref"] for t in turns)
     assert _run(site.home, session_id).data.metrics["session.answered"] == len(turns)

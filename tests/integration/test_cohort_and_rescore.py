@@ -11,8 +11,8 @@ import nbformat
 import papermill
 import pytest
 
-from interview_lib.analytics.jobs import publish_cohort_report, publish_rescore
 from interview_lib.analytics.rescore import rescore, review_row
+from interview_lib.batch import publish_cohort_report, publish_rescore
 from interview_lib.domain.models import Evaluation, Question, Transcript
 from interview_lib.reasoning.rubric import VERSION as RUBRIC_VERSION
 from interview_lib.reasoning.rubric import RubricReasoner
@@ -172,7 +172,7 @@ def test_batch_notebooks_run_under_papermill(
 
 
 def test_imported_answers_become_scored_sessions_once(tmp_path: Path, rubric: RubricReasoner) -> None:
-    from interview_lib.analytics.importer import import_answers
+    from interview_lib.ingest.importer import import_answers
 
     settings = Settings(home=tmp_path / "home")
     source = tmp_path / "answers.jsonl"

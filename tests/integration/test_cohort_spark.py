@@ -83,7 +83,7 @@ def test_the_cohort_job_takes_the_spark_path_for_a_spark_store(spark: object, tm
     from datetime import datetime, timezone
     from pathlib import Path
 
-    from interview_lib.analytics.jobs import run_cohort_report
+    from interview_lib.batch import run_cohort_report
     from interview_lib.store.spark import SparkDeltaStore
 
     from .conftest import SPARK_CATALOG

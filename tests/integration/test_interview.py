@@ -11,8 +11,8 @@ from interview_lib import Interview, InterviewSetup, InterviewState
 from interview_lib.domain import dedup
 from interview_lib.domain.models import Evaluation, Question, Transcript
 from interview_lib.errors import InterviewLibError, InvalidTransition, ProviderError
-from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.embeddings import max_similarity
+from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
 
 S = InterviewState

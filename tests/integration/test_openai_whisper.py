@@ -12,8 +12,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from interview_lib.domain import delivery
 from interview_lib.errors import ConfigurationError
-from interview_lib.speech import delivery
 from interview_lib.speech.audio import decode
 from interview_lib.speech.stt import SpeechToText, create_stt
 from interview_lib.speech.stt_openai_whisper import checkpoint

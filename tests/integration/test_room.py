@@ -116,7 +116,7 @@ def test_practice_interview_runs_from_setup_to_report_with_typed_answers(tmp_pat
     buttons = next(c for c in room_box.children if c.__class__.__name__ == "HBox").children
     next(b for b in buttons if b.description == "Submit").click()
     report_html = root.children[0].children[0].value
-    assert "Your report" in report_html and "6.0" in report_html
+    assert "Interview report" in report_html and "6.0" in report_html
 
 
 def test_the_review_widget_stores_a_human_score(tmp_path: Path) -> None:

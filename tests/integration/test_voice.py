@@ -28,13 +28,14 @@ import numpy.typing as npt
 import pytest
 
 from interview_lib import Interview, InterviewSetup, InterviewState
+from interview_lib.domain import delivery
 from interview_lib.domain.models import Evaluation, Question, Transcript, Turn
 from interview_lib.errors import AudioError, InterviewLibError
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner
 from interview_lib.session.intake import AnswerIntake
 from interview_lib.settings import Settings
-from interview_lib.speech import delivery, language
+from interview_lib.speech import language
 from interview_lib.speech.audio import SAMPLE_RATE, DecodedAudio, decode, read_bytes
 from interview_lib.speech.language import SpokenLanguage
 from interview_lib.speech.streaming import StreamingTranscriber

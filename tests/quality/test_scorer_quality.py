@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from interview_lib.analytics import grading
-from interview_lib.batch_scoring import AnswerLine, score_items
 from interview_lib.domain.models import Transcript
+from interview_lib.ingest.lines import AnswerLine
+from interview_lib.ingest.scoring import score_items
 from interview_lib.reasoning.rubric import RubricReasoner
 
 pytestmark = pytest.mark.quality

@@ -19,7 +19,7 @@ from interview_lib.domain.models import (
     Turn,
 )
 from interview_lib.domain.report import SessionReport, build_report
-from interview_lib.rendering import render_html, render_markdown, render_text
+from interview_lib.reports.render import render_html, render_markdown, render_text
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
 SCRIPT = "<script>alert(1)</script>"

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from interview_lib.domain.models import InterviewSession, InterviewSetup, Question, Transcript, Turn
 from interview_lib.domain.report import build_report
-from interview_lib.rendering import render_html, render_text
+from interview_lib.reports.render import render_html, render_text
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

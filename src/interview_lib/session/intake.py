@@ -11,9 +11,10 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from interview_lib.domain import delivery
 from interview_lib.domain.models import Transcript
 from interview_lib.errors import AudioError, ConfigurationError, InterviewLibError
-from interview_lib.speech import delivery, language
+from interview_lib.speech import language
 from interview_lib.speech.audio import DEFAULT_MAX_SECONDS, SAMPLE_RATE, DecodedAudio, decode, read_bytes, to_wav
 from interview_lib.speech.streaming import Samples, StreamingTranscriber
 from interview_lib.speech.stt import SpeechToText

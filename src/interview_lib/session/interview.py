@@ -123,9 +123,8 @@ class Interview:
     def current_question(self) -> Question | None:
         """The question waiting for an answer, if any."""
         turn = self.session.current_turn
-        if self.state in (S.LISTENING, S.ASKING, S.PAUSED) and turn is not None and not turn.finished:
-            return turn.question
-        return None
+        waiting = self.state in (S.LISTENING, S.ASKING, S.PAUSED) and turn is not None and not turn.finished
+        return turn.question if waiting and turn is not None else None
 
     # -- answers -------------------------------------------------------------------------------------
     def answer(self, text: str | None = None, *, audio: bytes | str | Path | None = None) -> TurnOutcome:
@@ -263,10 +262,8 @@ class Interview:
                 self._go(S.ERROR)
                 self._go(S.EVALUATING)
         self.session.notes.append(f"scorer failed twice, answer left unscored: {failure}")
-        name, version = self.reasoner.name, self.reasoner.version
-        return Evaluation(
-            status="unscored", reason=f"the scorer failed: {failure}", scorer=name, scorer_version=version
-        )
+        why, name, version = f"the scorer failed: {failure}", self.reasoner.name, self.reasoner.version
+        return Evaluation(status="unscored", reason=why, scorer=name, scorer_version=version)
 
     def _collect_usage(self, turn: Turn) -> None:
         for key, value in self.reasoner.drain_usage().items():

@@ -34,7 +34,7 @@ class Store(Protocol):
         """Merge small files (after a session ends) so the file count stays bounded."""
         ...
 
-    def spark_tables(self, table: str) -> Any | None:
+    def spark_tables(self, table: str) -> Any:
         """``table`` as a Spark DataFrame when the store lives in Spark (analytics then stays in Spark); None for a
         local store, whose tables analytics reads with pandas."""
         ...

@@ -17,7 +17,7 @@ from typing import Any
 from interview_lib.domain.models import InterviewSession, Turn
 from interview_lib.domain.report import SessionReport
 from interview_lib.domain.states import InterviewState
-from interview_lib.rendering import render_html, render_markdown
+from interview_lib.reports.render import render_html, render_markdown
 
 # Fail fast instead of the client's default minutes of retries: the Delta tables are the system of record.
 _FAST_FAIL = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0", "MLFLOW_HTTP_REQUEST_TIMEOUT": "3"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from interview_lib.analytics.plots import session_skills
 from interview_lib.domain.models import InterviewSetup
 from interview_lib.domain.report import SessionReport
+from interview_lib.reports.plots import session_skills
 from interview_lib.settings import Settings
 from interview_lib.ui.microphone import microphone
 from interview_lib.ui.views import RoomView, SetupView, report_view

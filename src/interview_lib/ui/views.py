@@ -16,6 +16,7 @@ from interview_lib.domain.report import SessionReport, certainty_note
 from interview_lib.domain.skills import SKILLS
 from interview_lib.domain.states import InterviewState
 from interview_lib.errors import InterviewLibError
+from interview_lib.reports.render import render_html
 from interview_lib.session.intake import LiveAnswer
 from interview_lib.session.interview import Interview, TurnOutcome
 from interview_lib.speech.streaming import Samples
@@ -295,35 +296,11 @@ class RoomView:
 
 
 def report_view(report: SessionReport, where: dict[str, str], skills_png: bytes | None) -> w.Widget:
-    """Overall and per-dimension scores, a per-skill chart, per-question feedback, delivery and references."""
-    dims = "".join(
-        f"<tr><td>{_esc(k.replace('_', ' '))}</td><td>{v:.1f}</td></tr>" for k, v in report.dimensions.items()
-    )
-    questions = []
-    for q in report.questions:
-        score = f"{q.overall:.1f}" if q.overall is not None else _esc(q.status)
-        evidence = "".join(f"<blockquote>{_esc(e)}</blockquote>" for e in q.evidence)
-        missing = "".join(f"<li>{_esc(m)}</li>" for m in q.missing_points)
-        delivery = ", ".join(f"{_esc(k)} {v:g}" for k, v in q.delivery.items() if k != "processing_s")
-        questions.append(
-            f"<details><summary>{q.turn_no}. {_esc(q.question)} — <b>{score}</b></summary>"
-            f"<p>{_esc(q.answer) or '(no answer)'}</p><p><i>{_esc(q.rationale)}</i></p>"
-            f"{'<p><i>' + _esc(q.certainty_note) + '</i></p>' if q.certainty_note else ''}{evidence}"
-            f"{'<p>Missing:</p><ul>' + missing + '</ul>' if missing else ''}"
-            f"{'<p>Delivery: ' + delivery + '</p>' if delivery else ''}</details>"
-        )
-    refs = "".join(f"<li>{_esc(k)}: <code>{_esc(v)}</code></li>" for k, v in where.items())
-    overall = f"{report.overall:.1f}" if report.overall is not None else "—"
-    parts: list[Any] = [
-        w.HTML(
-            f"<h3>Your report — overall {overall}/10</h3><table>{dims}</table>"
-            f"<p><b>Strengths:</b> {_esc('; '.join(report.strengths) or '—')}</p>"
-            f"<p><b>Practise next:</b> {_esc('; '.join(report.practice_next) or '—')}</p>"
-        )
-    ]
+    """The session report (the same template as the HTML report), a per-skill chart and where it is recorded."""
+    parts: list[Any] = [w.HTML(render_html(report, fragment=True))]
     if skills_png:
-        parts.append(
-            w.HTML(f"<img alt='per-skill scores' src='data:image/png;base64,{base64.b64encode(skills_png).decode()}'>")
-        )
-    parts.append(w.HTML("".join(questions) + f"<h4>Where this is recorded</h4><ul>{refs}</ul>"))
+        chart = base64.b64encode(skills_png).decode()
+        parts.append(w.HTML(f"<img alt='per-skill scores' src='data:image/png;base64,{chart}'>"))
+    refs = "".join(f"<li>{_esc(k)}: <code>{_esc(v)}</code></li>" for k, v in where.items())
+    parts.append(w.HTML(f"<h4>Where this is recorded</h4><ul>{refs}</ul>"))
     return w.VBox(parts)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from interview_lib.bank import QuestionBank, load_bank
+from interview_lib.domain import delivery
 from interview_lib.domain.models import Certainty, Evaluation, FollowUpType, Question, Transcript
 from interview_lib.domain.scoring import capped, overall
 from interview_lib.reasoning import features as fx
@@ -29,7 +30,6 @@ from interview_lib.reasoning.rubric.answer_kind import AnswerKind, classify
 from interview_lib.reasoning.rubric.checker import ClaimChecker
 from interview_lib.reasoning.rubric.knowledge import Knowledge
 from interview_lib.reasoning.rubric.reference import Reference, ReferenceFinder
-from interview_lib.speech import delivery
 
 NAME = "rubric"
 VERSION = "2.0"

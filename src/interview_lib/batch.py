@@ -1,4 +1,5 @@
-"""The batch jobs (CLI, Databricks job, notebook alike): cohort report and rescore, each logged as an MLflow run."""
+"""The batch services (CLI, Databricks job, notebook alike): the cohort report and re-scoring, each built from the
+settings through the composition root and logged as an MLflow run."""
 
 from __future__ import annotations
 
@@ -12,11 +13,10 @@ from typing import Any
 from interview_lib.analytics import cohort as analytics
 from interview_lib.analytics.rescore import RescoreResult, rescore
 from interview_lib.errors import StoreError
-from interview_lib.reasoning import create_reasoner
-from interview_lib.rendering import render_cohort_html
+from interview_lib.reports.render import render_cohort_html
 from interview_lib.settings import Settings
 from interview_lib.store.base import Store
-from interview_lib.wiring import open_store, open_tracker
+from interview_lib.wiring import open_reasoner, open_store, open_tracker
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +65,8 @@ def run_cohort_report(
 
 def _load(store: Store, **filters: Any) -> analytics.CohortData:
     """On Unity Catalog (the spark store) the heavy part runs as Spark DataFrame code; locally in pandas."""
-    spark_tables = getattr(store, "spark_tables", None)
-    if spark_tables is not None:
-        return analytics.load_spark(spark_tables, **filters)
+    if store.spark_tables("sessions") is not None:
+        return analytics.load_spark(store.spark_tables, **filters)
     return analytics.load(store, **filters)
 
 
@@ -104,8 +103,7 @@ def publish_rescore(
 
     ``certainty`` (e.g. ``"low"``) re-scores only the answers whose live score had it.
     """
-    batch = settings.model_copy(update={"llm_turn_deadline_s": 0.0})  # no candidate waits: no turn deadline
-    reasoner = create_reasoner(scorer, cache_dir=settings.home / "cache", settings=batch)
+    reasoner = open_reasoner(settings, spec=scorer, batch=True)
     result = rescore(open_store(settings), reasoner, baseline=baseline, certainty=certainty, progress=progress)
     metrics: dict[str, float] = {"appended": float(result.appended), "already_scored": float(result.already_scored)}
     files: list[Path] = []

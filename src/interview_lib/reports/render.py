@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from interview_lib.domain import delivery
 from interview_lib.domain.report import SessionReport
 from interview_lib.domain.scoring import DIMENSIONS, WEIGHTS
 from interview_lib.domain.skills import SKILLS
-from interview_lib.speech import delivery
 
 if TYPE_CHECKING:
     from interview_lib.analytics.cohort import CohortReport
@@ -72,7 +72,7 @@ def render_text(report: SessionReport) -> str:
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("interview_lib", "templates"),
+        loader=jinja2.PackageLoader("interview_lib", "reports/templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -80,9 +80,11 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_html(report: SessionReport) -> str:
-    """One self-contained HTML page (no scripts, no external assets); all candidate text is escaped."""
-    template = _environment().get_template("report.html.j2")
+def render_html(report: SessionReport, *, fragment: bool = False) -> str:
+    """One self-contained HTML page (no scripts, no external assets), or (``fragment``) the same report as a block
+    with its own scoped styles, for a page that has one already (the notebook room, the web app). All candidate
+    text is escaped."""
+    template = _environment().get_template("report_body.html.j2" if fragment else "report.html.j2")
     return template.render(
         r=report, dimensions=DIMENSIONS, weights=WEIGHTS, skills=SKILLS, fmt=_fmt, tips=delivery.guidance
     )
@@ -127,7 +129,7 @@ def _md_escape(text: str) -> str:
 
 def render_cohort_html(report: CohortReport, *, generated: str, period: str | None = None) -> str:
     """The cohort report page: plots inline as PNG, every name and question escaped."""
-    from interview_lib.analytics import plots
+    from interview_lib.reports import plots
 
     images = {
         "progress": plots.progress(report),

@@ -9,7 +9,6 @@ same file twice adds nothing. Bad lines are reported with their number and skipp
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -17,36 +16,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from interview_lib.domain.models import Decision, InterviewSession, InterviewSetup, Question, Transcript, Turn
+from interview_lib.domain.models import Decision, InterviewSession, InterviewSetup, Transcript, Turn
 from interview_lib.domain.report import build_report
-from interview_lib.domain.skills import SKILLS
 from interview_lib.domain.states import InterviewState
 from interview_lib.errors import AudioError
+from interview_lib.ingest.lines import AnswerLine, BadLine, read_lines
 from interview_lib.reasoning.base import Reasoner
 from interview_lib.session.recorder import TableRecorder
 from interview_lib.speech.audio import decode, read_bytes
 from interview_lib.speech.stt import SpeechToText
-
-
-class ImportLine(BaseModel):
-    """One recorded answer."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    id: str | int
-    question: str = Field(min_length=1)
-    answer: str | None = None
-    audio: str | None = None
-    skill: str | None = None
-    candidate_id: str = "imported"
-
-    @model_validator(mode="after")
-    def _answer_or_audio(self) -> ImportLine:
-        if (self.answer is None) == (self.audio is None):
-            raise ValueError("give exactly one of 'answer' (a transcript) or 'audio' (a file path)")
-        return self
 
 
 @dataclass
@@ -59,17 +37,14 @@ class ImportResult:
     skipped: list[str] = field(default_factory=list)  # "line N: why"
 
 
-def _read(path: Path, result: ImportResult) -> dict[str, list[tuple[int, ImportLine]]]:
-    by_candidate: dict[str, list[tuple[int, ImportLine]]] = defaultdict(list)
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            line = ImportLine.model_validate(json.loads(raw))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            result.skipped.append(f"line {number}: {str(exc).splitlines()[0]}")
-            continue
-        by_candidate[line.candidate_id].append((number, line))
+def _read(path: Path, result: ImportResult) -> dict[str, list[tuple[int, AnswerLine]]]:
+    by_candidate: dict[str, list[tuple[int, AnswerLine]]] = defaultdict(list)
+    with path.open(encoding="utf-8") as lines:
+        for number, line in read_lines(lines):
+            if isinstance(line, BadLine):
+                result.skipped.append(f"line {number}: {line.error}")
+            else:
+                by_candidate[line.candidate_id].append((number, line))
     return by_candidate
 
 
@@ -103,8 +78,7 @@ def import_answers(
             transcript = _transcript(path.parent, line, stt, result, number)
             if transcript is None:
                 continue
-            skill = line.skill if line.skill in SKILLS else "unknown"
-            question = Question(id=str(line.id), text=line.question, skill=skill, difficulty=3, source="imported")
+            question = line.as_question()
             evaluation = reasoner.evaluate(question, transcript)
             session.turns.append(
                 Turn(
@@ -129,7 +103,7 @@ def import_answers(
 
 
 def _transcript(
-    folder: Path, line: ImportLine, stt: SpeechToText | None, result: ImportResult, number: int
+    folder: Path, line: AnswerLine, stt: SpeechToText | None, result: ImportResult, number: int
 ) -> Transcript | None:
     if line.answer is not None:
         return Transcript(text=line.answer)
