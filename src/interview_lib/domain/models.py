@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from interview_lib.domain.posting import PostingProfile
 from interview_lib.domain.states import InterviewState, TransitionRecord
 
 Level = Literal["junior", "mid", "senior", "staff"]
@@ -46,6 +47,8 @@ class InterviewSetup(_Model):
     core_questions: int = Field(default=5, ge=1, le=50)
     max_follow_ups: int = Field(default=1, ge=0, le=3)
     seed: int | None = None
+    # The job posting the interview follows (see planning.with_posting); None keeps the role's mix.
+    posting: PostingProfile | None = None
 
 
 class Question(_Model):

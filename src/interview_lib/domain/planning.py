@@ -1,4 +1,5 @@
-"""Which skill the next core question covers, and the wording of generic follow-ups (pure)."""
+"""Which skill the next core question covers (from the role's mix, or mostly from a job posting's skills), and
+the wording of generic follow-ups (pure)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from interview_lib.domain.models import FollowUpType, InterviewSetup, Question, QuestionSource
+from interview_lib.domain.posting import PostingProfile
 from interview_lib.domain.skills import LEVEL_DIFFICULTY, ROLE_SKILL_WEIGHTS
 
 FOCUS_BOOST = 4.0
+POSTING_SHARE = 0.9  # of the questions' weight goes to the posting's skills; the role's mix keeps the rest
+POSTING_SHARPNESS = 2.0  # posting weights are raised to this power: the skills it stresses get most questions
 
 
 def starting_difficulty(setup: InterviewSetup) -> int:
@@ -16,18 +20,69 @@ def starting_difficulty(setup: InterviewSetup) -> int:
     return LEVEL_DIFFICULTY[setup.level]
 
 
+def with_posting(setup: InterviewSetup, posting: PostingProfile | None) -> InterviewSetup:
+    """``setup`` following ``posting``: the posting's level and cloud replace the chosen ones where it names
+    them (a posting outside data engineering changes neither); None removes the posting."""
+    changes: dict[str, object] = {"posting": posting}
+    if posting is not None and posting.is_data_engineering:
+        if posting.level is not None:
+            changes["level"] = posting.level
+        if posting.cloud is not None:
+            changes["cloud"] = posting.cloud
+    return InterviewSetup.model_validate({**setup.model_dump(), **changes})
+
+
+def follows_posting(setup: InterviewSetup) -> bool:
+    """True when the setup carries a posting with data-engineering skills (else the role's mix applies)."""
+    return setup.posting is not None and setup.posting.is_data_engineering
+
+
+def _base_weights(setup: InterviewSetup) -> dict[str, float]:
+    """The role's mix; with a posting, the posting's sharpened weights take ``POSTING_SHARE`` of its total."""
+    role = {skill: float(weight) for skill, weight in ROLE_SKILL_WEIGHTS[setup.role].items()}
+    if setup.posting is None or not follows_posting(setup):
+        return role
+    sharp = {skill: weight**POSTING_SHARPNESS for skill, weight in setup.posting.skills.items()}
+    scale = sum(role.values()) / sum(sharp.values())
+    blended = {skill: (1 - POSTING_SHARE) * weight for skill, weight in role.items()}
+    for skill, weight in sharp.items():
+        blended[skill] = blended.get(skill, 0.0) + POSTING_SHARE * scale * weight
+    return blended
+
+
+DUE = 0.5  # a skill owed at least half a question is due: the next question goes to a due skill when there is one
+
+
+def _owed(weights: dict[str, float], asked: Sequence[str]) -> dict[str, float]:
+    """What each skill is owed: its share of the questions asked so far and the next, less what it already had.
+
+    Only the skills that are due keep a weight (all skills still owed something when none is due), so the
+    interview follows the shares closely: a skill with 85 % of the weight gets 3 or 4 of 4 questions, and a small
+    share adds up to a question before it is asked. The owed amounts always sum to 1, so one is positive.
+    """
+    counts = Counter(skill for skill in asked if skill in weights)
+    upcoming = sum(counts.values()) + 1
+    total = sum(weights.values())
+    owed = {skill: weight / total * upcoming - counts[skill] for skill, weight in weights.items()}
+    due = {skill: debt for skill, debt in owed.items() if debt >= DUE}
+    return due or {skill: debt for skill, debt in owed.items() if debt > 1e-9}
+
+
 def skill_weights(setup: InterviewSetup, available: Iterable[str], asked: Sequence[str]) -> dict[str, float]:
-    """Weight per skill: the role's mix, focus skills boosted, already-covered skills damped."""
-    base = ROLE_SKILL_WEIGHTS[setup.role]
-    counts = Counter(asked)
+    """Weight per skill: the role's mix (or mostly the posting's skills), focus skills boosted; without a
+    posting already-covered skills are damped, with one each skill gets what its share still owes it."""
+    base = _base_weights(setup)
     weights: dict[str, float] = {}
     for skill in available:
-        weight = float(base.get(skill, 0))
+        weight = base.get(skill, 0.0)
         if skill in setup.focus_skills:
             weight = max(weight, 1.0) * FOCUS_BOOST
         if weight > 0:
-            weights[skill] = weight / (1 + 3 * counts[skill])
-    return weights
+            weights[skill] = weight
+    if follows_posting(setup):
+        return _owed(weights, asked)
+    counts = Counter(asked)
+    return {skill: weight / (1 + 3 * counts[skill]) for skill, weight in weights.items()}
 
 
 def choose_skill(setup: InterviewSetup, available: Iterable[str], asked: Sequence[str], roll: float) -> str:
