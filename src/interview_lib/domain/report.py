@@ -8,6 +8,7 @@ from statistics import fmean
 from pydantic import BaseModel, ConfigDict, Field
 
 from interview_lib.domain.models import Evaluation, InterviewSession, Turn
+from interview_lib.domain.posting import PostingFit, posting_fit
 from interview_lib.domain.scoring import DIMENSIONS
 from interview_lib.domain.skills import SKILLS
 
@@ -63,6 +64,8 @@ class SessionReport(BaseModel):
     skipped: int
     unscored: int
     notes: list[str]
+    # How the scores cover the job posting the interview followed; None without a data-engineering posting.
+    posting_fit: PostingFit | None = None
 
 
 def _feedback(turn: Turn) -> QuestionFeedback:
@@ -141,7 +144,15 @@ def build_report(session: InterviewSession) -> SessionReport:
         skipped=sum(1 for f in feedback if f.status == "skipped"),
         unscored=sum(1 for f in feedback if f.status == "unscored"),
         notes=list(session.notes),
+        posting_fit=_fit(session, skills),
     )
+
+
+def _fit(session: InterviewSession, skills: dict[str, float]) -> PostingFit | None:
+    posting = session.setup.posting
+    if posting is None:
+        return None
+    return posting_fit(posting, skills, strong_at=STRONG_AT, weak_below=WEAK_BELOW)
 
 
 def _gaps(scored: list[QuestionFeedback]) -> list[str]:
