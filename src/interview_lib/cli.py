@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question
 from interview_lib.domain.states import InterviewState
-from interview_lib.errors import ConfigurationError, InterviewLibError, StoreError
+from interview_lib.errors import ConfigurationError, InterviewLibError
 from interview_lib.reports.render import render_html, render_text
 from interview_lib.session.interview import Interview, TurnOutcome
 from interview_lib.settings import Settings
@@ -361,16 +361,20 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_review(args: argparse.Namespace, settings: Settings) -> int:
     """Record an instructor's score for one turn (scorer human:<reviewer>)."""
-    from interview_lib.analytics.rescore import review_row
+    from interview_lib.analytics.rescore import record_review
 
-    store = open_store(settings)
-    turns = store.read("turns", args.session).to_pylist()
-    if not any(t["turn_no"] == args.turn for t in turns):
-        raise StoreError(f"session {args.session} has no turn {args.turn}: `dataready report SESSION` lists them")
-    now = datetime.now(timezone.utc)
-    row = review_row(args.session, args.turn, args.reviewer, args.overall, args.note, now)
-    app_id = f"review:{args.reviewer}:{args.session}:{args.turn}"
-    store.append("scores", [row], app_id=app_id, version=int(now.timestamp() * 1000))
+    try:
+        record_review(
+            open_store(settings),
+            args.session,
+            args.turn,
+            args.reviewer,
+            args.overall,
+            args.note,
+            datetime.now(timezone.utc),
+        )
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
     print(f"review by {args.reviewer} stored for {args.session} turn {args.turn}: {args.overall}")
     return 0
 

@@ -11,8 +11,9 @@ import nbformat
 import papermill
 import pytest
 
-from interview_lib.analytics.rescore import rescore, review_row
+from interview_lib.analytics.rescore import record_review, rescore
 from interview_lib.batch import publish_cohort_report, publish_rescore
+from interview_lib.cli import main
 from interview_lib.domain.models import Evaluation, Question, Transcript
 from interview_lib.reasoning.rubric import VERSION as RUBRIC_VERSION
 from interview_lib.reasoning.rubric import RubricReasoner
@@ -141,12 +142,24 @@ def test_instructor_reviews_feed_the_calibration_section(cohort_home: Settings, 
     store = open_store(cohort_home)
     turns = store.read("turns").to_pandas().head(4)
     for i, row in enumerate(turns.itertuples()):
-        review = review_row(row.session_id, row.turn_no, "alice", float(2 + 2 * i), "ok", datetime.now(timezone.utc))
-        store.append("scores", [review], app_id=f"review:alice:{row.session_id}:{row.turn_no}", version=1)
+        record_review(store, row.session_id, row.turn_no, "alice", float(2 + 2 * i), "ok", datetime.now(timezone.utc))
     outputs, _ = publish_cohort_report(cohort_home, tmp_path, cohort="c1")
     calibration = outputs.report.calibration
     assert f"rubric@{RUBRIC_VERSION}" in set(calibration["scorer"])
     assert "Calibration against instructor reviews" in outputs.html.read_text()
+
+
+def test_the_review_command_appends_a_human_score_and_refuses_a_turn_that_does_not_exist(
+    cohort_home: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = open_store(cohort_home)
+    session_id = store.read("turns").to_pylist()[0]["session_id"]
+    command = ["--set", f"home={cohort_home.home}", "review", session_id]
+    assert main([*command, "1", "--overall", "7.5", "--reviewer", "bob", "--note", "clear"]) == 0
+    assert main([*command, "99", "--overall", "7.5", "--reviewer", "bob"]) == 2
+    assert f"session {session_id} has no turn 99" in capsys.readouterr().err
+    reviews = [r for r in store.read("scores", session_id).to_pylist() if r["scorer"] == "human:bob"]
+    assert [(r["turn_no"], r["overall"], r["rationale"]) for r in reviews] == [(1, 7.5, "clear")]
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ import pandas as pd
 from interview_lib.analytics.scores import HUMAN, automatic, first_per_turn
 from interview_lib.domain.models import Transcript, Turn
 from interview_lib.domain.scoring import DIMENSIONS
+from interview_lib.errors import StoreError
 from interview_lib.reasoning.base import Reasoner
 from interview_lib.store.base import Store
 from interview_lib.store.rows import score_row
@@ -162,6 +163,25 @@ def review_row(
         "flags_json": "[]",
         "scored_at": now,
     }
+
+
+def record_review(
+    store: Store, session_id: str, turn_no: int, reviewer: str, overall: float, note: str, now: datetime
+) -> None:
+    """Store an instructor's score for one answer (appended; a later review by the same reviewer is kept too and
+    the cohort report takes the latest).
+
+    Raises:
+        StoreError: the session has no such turn.
+        ValueError: the score is not between 0 and 10, or no reviewer is named.
+    """
+    if not reviewer.strip():
+        raise ValueError("a review needs the reviewer's name")
+    if not any(t["turn_no"] == turn_no for t in store.read("turns", session_id).to_pylist()):
+        raise StoreError(f"session {session_id} has no turn {turn_no}: `dataready report SESSION` lists them")
+    row = review_row(session_id, turn_no, reviewer.strip(), overall, note, now)
+    app_id = f"review:{reviewer.strip()}:{session_id}:{turn_no}"
+    store.append("scores", [row], app_id=app_id, version=int(now.timestamp() * 1000))
 
 
 def calibration(scores: pd.DataFrame) -> pd.DataFrame:

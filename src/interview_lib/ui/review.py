@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import ipywidgets as w
 
-from interview_lib.analytics.rescore import review_row
+from interview_lib.analytics.rescore import record_review
 from interview_lib.analytics.scores import automatic, first_per_turn
 from interview_lib.store.base import Store
 
@@ -51,14 +51,7 @@ def review_widget(store: Store, cohort: str | None = None) -> w.Widget:
             status.value = "<span style='color:#a40e26'>Choose an answer and enter your name.</span>"
             return
         session_id, turn_no = choice.value
-        now = datetime.now(timezone.utc)
-        row = review_row(session_id, turn_no, reviewer.value.strip(), score.value, note.value, now)
-        store.append(
-            "scores",
-            [row],
-            app_id=f"review:{reviewer.value.strip()}:{session_id}:{turn_no}",
-            version=int(now.timestamp() * 1000),
-        )
+        record_review(store, session_id, turn_no, reviewer.value, score.value, note.value, datetime.now(timezone.utc))
         status.value = f"Saved: {html.escape(reviewer.value.strip())} gave {score.value:g}."
 
     choice.observe(show, names="value")
