@@ -6,9 +6,11 @@
     python bench/postings.py --per-posting ...       # also print what was missed and what was extra
 
 A folder holds the postings as text files and ``labels.json``: ``{"postings": [{"file", "is_data_engineering",
-"level", "cloud", "required", "mentioned", "technologies"}]}``. Skill truth is ``required`` and ``mentioned``
-together; skill and technology figures are counted over the postings labelled as data engineering, level,
-cloud and the data-engineering verdict over all of them.
+"level", "cloud", "required", "mentioned", "technologies"}]}``, or an object keyed by file name with
+``data_engineering`` and ``databricks-agnostic`` for "no cloud" (the blind set's form). Skill truth is
+``required`` and ``mentioned`` together; skill and technology figures are counted over the postings labelled as
+data engineering, level, cloud and the data-engineering verdict over all of them. Technologies are compared in
+lower case after mapping each label to the vocabulary's name for it.
 """
 
 from __future__ import annotations
@@ -41,16 +43,17 @@ class Label:
 
 
 def load_labels(folder: Path) -> list[tuple[str, Label]]:
-    """Each posting's text with its label."""
+    """Each posting's text with its label (a list under ``postings``, or an object keyed by file name)."""
     raw: Any = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
-    items = raw["postings"] if isinstance(raw, dict) else raw
+    items = raw["postings"] if "postings" in raw else [{"file": name, **item} for name, item in raw.items()]
     out = []
     for item in items:
+        cloud = item.get("cloud")
         label = Label(
             file=item["file"],
-            is_data_engineering=bool(item["is_data_engineering"]),
+            is_data_engineering=bool(item.get("is_data_engineering", item.get("data_engineering"))),
             level=item.get("level"),
-            cloud=item.get("cloud"),
+            cloud=None if cloud == "databricks-agnostic" else cloud,  # the setup's name for "no cloud named"
             skills=set(item.get("required", [])) | set(item.get("mentioned", [])),
             technologies={canonical(t) for t in item.get("technologies", [])},
         )
@@ -59,8 +62,8 @@ def load_labels(folder: Path) -> list[tuple[str, Label]]:
 
 
 def canonical(name: str) -> str:
-    """A technology's name as the extractor writes it, when its vocabulary knows the name; else lower case."""
-    return technology_name(name) or name.strip().lower()
+    """A technology's name as the extractor writes it when its vocabulary knows the name, in lower case."""
+    return (technology_name(name) or " ".join(name.split())).lower()
 
 
 @dataclass
@@ -117,21 +120,21 @@ def measure(folder: Path, embedder: Embedder | None) -> Figures:
         figures.verdict_right += profile.is_data_engineering == label.is_data_engineering
         if label.is_data_engineering:
             figures.skills.add(set(profile.skills), label.skills)
-            figures.technologies.add(set(profile.technologies), label.technologies)
+            figures.technologies.add({t.lower() for t in profile.technologies}, label.technologies)
         figures.lines.append(_describe(label, profile))
     return figures
 
 
 def _describe(label: Label, profile: PostingProfile) -> str:
-    found = set(profile.skills)
+    found, found_tech = set(profile.skills), {t.lower() for t in profile.technologies}
     parts = [
         f"{label.file}: de {profile.is_data_engineering}/{label.is_data_engineering}",
         f"level {profile.level}/{label.level}",
         f"cloud {profile.cloud}/{label.cloud}",
         f"missed {sorted(label.skills - found)}" if label.is_data_engineering else "",
         f"extra {sorted(found - label.skills)}" if label.is_data_engineering else "",
-        f"tech missed {sorted(label.technologies - set(profile.technologies))}",
-        f"tech extra {sorted(set(profile.technologies) - label.technologies)}",
+        f"tech missed {sorted(label.technologies - found_tech)}",
+        f"tech extra {sorted(found_tech - label.technologies)}",
     ]
     return "  ".join(p for p in parts if p)
 
