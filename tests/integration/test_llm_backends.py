@@ -28,6 +28,7 @@ from interview_lib.domain import dedup
 from interview_lib.domain.models import Evaluation, Question, Transcript
 from interview_lib.reasoning.base import QuestionRequest
 from interview_lib.reasoning.chat import SEED, HttpChatClient, databricks_client, openai_client
+from interview_lib.reasoning.embeddings import max_similarity
 from interview_lib.reasoning.llm import MAX_FAILURES, NO_EVIDENCE_CAP, LLMReasoner, Models
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.score_cache import ScoreCache
@@ -598,7 +599,8 @@ def test_a_generated_interview_runs_end_to_end(server: FakeServer, tmp_path: Pat
     server.responder = model
     settings = Settings(openai_base_url=f"{server.root}/v1", openai_api_key="k", home=tmp_path, llm_attempts=1)
     reasoner = create_reasoner("openai:test-model", settings=settings)
-    interview = Interview.start(_setup(core_questions=3, max_follow_ups=1), reasoner)
+    # the embedder's repeat check, as the wiring gives it: it rejects the reworded repeat of Q1
+    interview = Interview.start(_setup(core_questions=3, max_follow_ups=1), reasoner, similarity=max_similarity)
 
     answers = [
         "I am not sure. Maybe Spark broadcasts when a table is small.",  # weak: a follow-up comes next

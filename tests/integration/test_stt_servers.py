@@ -14,6 +14,7 @@ import pytest
 
 from interview_lib import Interview, InterviewSetup
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
+from interview_lib.session.intake import AnswerIntake
 from interview_lib.settings import Settings
 from interview_lib.speech.stt import create_stt
 from interview_lib.speech.tts_piper import PiperSpeech
@@ -66,7 +67,7 @@ def clip() -> bytes:
 
 def _interview(stt: object) -> Interview:
     setup = InterviewSetup(candidate_id="c", core_questions=2, max_follow_ups=0, seed=1)
-    return Interview.start(setup, ScriptedReasoner(judge=fixed_score(7)), stt=stt)  # type: ignore[arg-type]
+    return Interview.start(setup, ScriptedReasoner(judge=fixed_score(7)), intake=AnswerIntake(stt))  # type: ignore[arg-type]
 
 
 def _multipart(headers: dict[str, str], body: bytes) -> dict[str, bytes]:
