@@ -127,7 +127,7 @@ def cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
             interview, settings, sorted(p for p in Path(args.answers_dir).iterdir() if p.is_file())
         )
     if args.voice:
-        from interview_lib.speech.microphone import record_until_enter
+        from interview_lib.speech.terminal_microphone import record_until_enter
 
         return _answer_aloud(interview, settings, record_until_enter)
     return _converse(interview, settings)

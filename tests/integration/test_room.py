@@ -177,7 +177,7 @@ def _browser_sends(mic: object, kind: str, samples: object = None) -> None:
 
 
 def _mic_room(tmp_path: Path, stt: object) -> tuple[RoomView, object]:
-    from interview_lib.ui.microphone import StreamingMicrophone
+    from interview_lib.ui.browser_microphone import StreamingMicrophone
 
     setup = InterviewSetup(candidate_id="mic", core_questions=2, max_follow_ups=0, seed=1)
     interview = Interview.start(setup, ScriptedReasoner(judge=fixed_score(6.0)), intake=AnswerIntake(stt))  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from interview_lib.domain.models import InterviewSetup
 from interview_lib.domain.report import SessionReport
 from interview_lib.reports.plots import session_skills
 from interview_lib.settings import Settings
-from interview_lib.ui.microphone import microphone
+from interview_lib.ui.browser_microphone import microphone
 from interview_lib.ui.views import RoomView, SetupView, report_view
 from interview_lib.wiring import open_interview, open_recorder, open_speaker
 

@@ -21,7 +21,7 @@ from interview_lib.session.intake import LiveAnswer
 from interview_lib.session.interview import Interview, TurnOutcome
 from interview_lib.speech.streaming import Samples
 from interview_lib.speech.tts import Speaker
-from interview_lib.ui.microphone import StreamingMicrophone
+from interview_lib.ui.browser_microphone import StreamingMicrophone
 
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024  # keep widget messages well under Databricks' limit
 
