@@ -5,7 +5,8 @@ requirement counts fully, a nice-to-have half, benefits not at all), matches the
 ``domain/posting.py`` and, when given an embedder, also compares each sentence with the bank's questions of
 every skill. ``ModelPostingExtractor`` asks a chat model for the same fields as JSON (``PostingFields``),
 validates them, re-asks once with the validation error, and falls back to the offline result on any failure.
-Both refuse bad input with ``ConfigurationError`` (``posting_text``).
+Both refuse bad input with ``ConfigurationError`` (``posting_text``). ``posting_block`` gives a question-writing
+prompt the posting's profile as data inside markers.
 """
 
 from __future__ import annotations
@@ -391,6 +392,26 @@ def posting_prompt(text: str) -> str:
     """The extraction prompt with ``text`` inside its delimiters."""
     catalog = "\n".join(f"- {skill}: {title}" for skill, title in SKILLS.items())
     return PROMPT.substitute(catalog=catalog, posting=as_data(text))
+
+
+def posting_block(profile: PostingProfile) -> str:
+    """What a question-writing prompt may know of the posting, as data inside ``<<<POSTING`` markers.
+
+    Title, level, cloud, weighted skills, technologies and the posting's own words come from the posting, so a
+    prompt must say the block is data, never instructions; anything in them that looks like a marker is removed.
+    """
+    skills = ", ".join(f"{skill} {weight:g}" for skill, weight in profile.skills.items()) or "none of the catalog"
+    words = "; ".join(quote for quotes in profile.evidence.values() for quote in quotes)
+    lines = [
+        f"Job title: {profile.title or '(not given)'}",
+        f"Level: {profile.level or 'not stated'}",
+        f"Cloud: {profile.cloud or 'none named'}",
+        f"Skills it asks for (weight 0-1): {skills}",
+        f"Technologies it names: {', '.join(profile.technologies) or 'none'}",
+        f"Its own words: {words or '(none kept)'}",
+    ]
+    body = as_data("\n".join(lines))
+    return f"<<<POSTING\n{body}\nPOSTING>>>"
 
 
 class ModelPostingExtractor:
