@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from interview_lib.errors import ConfigurationError
 
 
 class Settings(BaseSettings):
@@ -28,7 +32,8 @@ class Settings(BaseSettings):
     # An OpenAI-compatible server (vLLM, Ollama, llama.cpp server, OpenAI): base URL ending in /v1, and key.
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_api_key: SecretStr | None = None
-    # Per-call timeout and tries (retries back off with jitter on 429, 5xx and timeouts).
+    # Timeout of one try of a chat call, and tries of every remote call, chat or speech (a refused connection, a
+    # timeout, 408, 429 or 5xx is tried again after a backoff with jitter, or the server's Retry-After up to 8 s).
     llm_timeout_s: float = 30.0
     llm_attempts: int = 3
     # The longest the candidate waits on a remote model for the next question (score + follow-up or next question,
@@ -56,3 +61,21 @@ class Settings(BaseSettings):
     tts: str = "piper"
     # Longest answer recording that is transcribed; the rest is cut off and the report says so.
     max_audio_seconds: float = 600.0
+
+
+def reveal(secret: SecretStr | str | None) -> str | None:
+    """The plain value of a secret setting (None stays None)."""
+    return secret.get_secret_value() if isinstance(secret, SecretStr) else secret
+
+
+def settings_option(options: Mapping[str, Any], port: str, backend: str) -> Settings:
+    """The ``settings`` a backend factory of ``port`` ("reasoner", "stt") was given. There is no default: a factory
+    never reads the environment behind its caller's back, so a caller that passes none gets an error saying so."""
+    settings = options.get("settings")
+    if isinstance(settings, Settings):
+        return settings
+    given = "none were given" if settings is None else f"got a {type(settings).__name__}"
+    raise ConfigurationError(
+        f"the {backend!r} {port} backend needs settings ({given}): pass settings=Settings() to create_{port}(...) "
+        "to read the DATAREADY_* environment, or settings=Settings(...) with the values"
+    )

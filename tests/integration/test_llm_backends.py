@@ -1,7 +1,7 @@
 """The remote reasoners against loopback servers that speak the real wire protocols.
 
-Each test gives a ``FakeServer`` a script of canned HTTP replies (status, body, delay) or a responder that
-answers by prompt, the way a model server would. Every evaluation must end in one of three outcomes: the
+Each test gives a ``FakeServer`` (``loopback.py``) a script of canned HTTP replies (status, body, delay) or a
+responder that answers by prompt, the way a model server would. Every evaluation must end in one of three outcomes: the
 model's valid score, the offline rubric's score labelled as a fallback, or ``unscored`` with a reason; an
 exception never escapes ``LLMReasoner.evaluate``.
 """
@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
-import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs
@@ -34,154 +31,13 @@ from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.score_cache import ScoreCache
 from interview_lib.settings import Settings
 
-# -- the loopback server ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reply:
-    """One canned HTTP reply."""
-
-    status: int = 200
-    body: Any = None  # a dict/list is sent as JSON, a str as it is
-    delay_s: float = 0.0  # wait this long (or until the test releases the server) before replying
-    cut: bool = False  # promise a longer body than is sent, then drop the connection
-
-
-@dataclass(frozen=True)
-class Seen:
-    """One request as the server received it."""
-
-    method: str
-    path: str
-    headers: dict[str, str]  # lower-case names
-    raw: bytes
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.raw) if self.raw else None
-
-    @property
-    def messages(self) -> list[dict[str, str]]:
-        return list(self.json["messages"])
-
-    @property
-    def prompt(self) -> str:
-        return self.messages[0]["content"]
-
-
-Responder = Callable[[Seen], Reply]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def _handle(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        seen = Seen(method, self.path, {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length))
-        fake = self.server.fake
-        try:
-            reply = fake.reply_to(seen)
-        except Exception as exc:  # a broken test responder: say so instead of dropping the connection
-            reply = Reply(599, {"error": f"the test's responder failed: {exc!r}"})
-        try:
-            if reply.delay_s:
-                fake.release.wait(reply.delay_s)  # a slow model; the test ends the wait when it is done
-            self._send(reply)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client stopped waiting
-        finally:
-            fake.finished()
-
-    def _send(self, reply: Reply) -> None:
-        data = reply.body.encode() if isinstance(reply.body, str) else json.dumps(reply.body).encode()
-        self.send_response(reply.status)
-        self.send_header("Content-Type", "text/plain" if isinstance(reply.body, str) else "application/json")
-        self.send_header("Content-Length", str(len(data) + (5000 if reply.cut else 0)))
-        self.end_headers()
-        self.wfile.write(data[: len(data) // 2] if reply.cut else data)
-        self.wfile.flush()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = False  # server_close() joins the handler threads: nothing outlives the test
-    fake: FakeServer
-
-
-class FakeServer:
-    """A loopback HTTP server playing a script: fixed routes first, then queued replies, then a responder."""
-
-    def __init__(self) -> None:
-        self.script: deque[Reply] = deque()
-        self.routes: dict[tuple[str, str], Reply] = {}
-        self.responder: Responder | None = None
-        self.requests: list[Seen] = []
-        self.release = threading.Event()
-        self._done = threading.Condition()
-        self._finished = 0
-        self._http = _Server(("127.0.0.1", 0), _Handler)
-        self._http.fake = self
-        self._thread = threading.Thread(target=self._serve, name="fake-model-server", daemon=True)
-
-    @property
-    def root(self) -> str:
-        return f"http://127.0.0.1:{self._http.server_address[1]}"
-
-    def play(self, *replies: Reply) -> None:
-        self.script.extend(replies)
-
-    def reply_to(self, seen: Seen) -> Reply:
-        with self._done:
-            self.requests.append(seen)
-            if (seen.method, seen.path) in self.routes:
-                return self.routes[seen.method, seen.path]
-            if self.script:
-                return self.script.popleft()
-        if self.responder is not None:
-            return self.responder(seen)
-        return Reply(599, {"error": f"the test's script has no reply for {seen.method} {seen.path}"})
-
-    def finished(self) -> None:
-        with self._done:
-            self._finished += 1
-            self._done.notify_all()
-
-    def wait_finished(self, count: int, timeout_s: float = 10.0) -> bool:
-        """Wait until the server has finished handling ``count`` requests."""
-        with self._done:
-            return self._done.wait_for(lambda: self._finished >= count, timeout_s)
-
-    @property
-    def chat_requests(self) -> list[Seen]:
-        return [r for r in self.requests if r.path.endswith(("/chat/completions", "/invocations"))]
-
-    def _serve(self) -> None:
-        self._http.serve_forever(poll_interval=0.02)  # a short poll: shutdown() returns at once
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self.release.set()
-        self._http.shutdown()
-        self._http.server_close()
-        self._thread.join(timeout=10)
+from .loopback import FakeServer, Reply, Seen, no_databricks_login, serving
 
 
 @pytest.fixture
 def server() -> Iterator[FakeServer]:
-    fake = FakeServer()
-    fake.start()
-    yield fake
-    fake.stop()
+    with serving() as fake:
+        yield fake
 
 
 # -- wire-format helpers -----------------------------------------------------------------------------------------
@@ -646,15 +502,12 @@ def test_a_generated_interview_runs_end_to_end(server: FakeServer, tmp_path: Pat
 # -- Databricks model serving -----------------------------------------------------------------------------------
 @pytest.fixture
 def databricks_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No Databricks login from this machine: no DATABRICKS_* variables, no ~/.databrickscfg."""
-    for name in [n for n in os.environ if n.startswith(("DATABRICKS_", "ARM_", "AZURE_"))]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", str(tmp_path / "no-databrickscfg"))
+    no_databricks_login(monkeypatch, tmp_path)
 
 
 def _serving(server: FakeServer) -> None:
     """Every serving endpoint answers like a model; the workspace has no host metadata."""
-    server.routes["GET", "/.well-known/databricks-config"] = Reply(404, {"error_code": "NOT_FOUND"})
+    server.without_host_metadata()
     server.responder = ModelServer([Q3])
 
 

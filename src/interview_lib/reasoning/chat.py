@@ -1,10 +1,9 @@
-"""Chat-completions over HTTP for any OpenAI-compatible server and for Databricks model serving.
+"""Chat completions for any OpenAI-compatible server and for Databricks model serving.
 
-Both speak the same wire format; they differ in the URL and the login. Databricks logins (PAT, OAuth M2M,
-a CLI profile, notebook-native auth) come from ``databricks-sdk``'s own credential chain. Retries on
-429/5xx/timeouts use tenacity with exponential backoff and jitter; after the last try a ``ProviderError``
-carries the status. A ``deadline`` (a ``time.monotonic()`` instant) bounds one call with all its tries: each
-try waits at most until then, and no try or backoff starts after it.
+Both speak the same wire format; they differ in the URL and the login, which come from ``providers`` along
+with the timeouts, retries and the mapping of failures to ``ProviderError``. A ``deadline`` (a
+``time.monotonic()`` instant) bounds one call with all its tries: each try waits at most until then, and no
+try or backoff starts after it.
 """
 
 from __future__ import annotations
@@ -14,11 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import requests
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_random_exponential
-from tenacity.stop import stop_base
-
-from interview_lib.errors import ConfigurationError, ProviderError
+from interview_lib.errors import ProviderError
+from interview_lib.providers.databricks import workspace_server
+from interview_lib.providers.http import HttpClient
+from interview_lib.providers.openai import openai_server
 
 Message = dict[str, str]
 SEED = 7  # sent to OpenAI-compatible servers, which take one
@@ -54,36 +52,17 @@ class ChatClient(Protocol):
         ...
 
 
-class _Retryable(Exception):
-    def __init__(self, status: int | None, message: str) -> None:
-        self.status = status
-        super().__init__(message)
-
-
 class HttpChatClient:
-    """POSTs chat-completion requests; retries what is worth retrying."""
+    """The chat-completions wire format over a provider's ``HttpClient`` (which signs in, retries and maps errors)."""
 
     def __init__(
-        self,
-        *,
-        provider: str,
-        url_for: Callable[[str], str],
-        headers: Callable[[], dict[str, str]],
-        send_model_name: bool,
-        json_schema: bool = True,
-        timeout_s: float = 30.0,
-        attempts: int = 3,
-        max_wait_s: float = 8.0,
+        self, http: HttpClient, *, path_for: Callable[[str], str], send_model_name: bool, json_schema: bool = True
     ) -> None:
-        self.provider = provider
-        self._url_for = url_for
-        self._headers = headers
+        self.provider = http.provider
+        self._http = http
+        self._path_for = path_for
         self._send_model_name = send_model_name
         self._json_schema = json_schema
-        self._timeout_s = timeout_s
-        self._attempts = attempts
-        self._max_wait_s = max_wait_s
-        self._session = requests.Session()
 
     def complete(
         self,
@@ -103,49 +82,8 @@ class HttpChatClient:
         if schema is not None and self._json_schema:
             payload["response_format"] = {"type": "json_schema", "json_schema": {"name": "reply", "schema": schema}}
         started = time.perf_counter()
-        stop: stop_base = stop_after_attempt(self._attempts)
-        if deadline is not None:  # no backoff that would end after the deadline, no try that starts after it
-            stop = stop | stop_before_delay(max(0.0, deadline - time.monotonic()))
-        retrying = Retrying(
-            retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
-            wait=wait_random_exponential(multiplier=0.25, max=self._max_wait_s),
-            stop=stop,
-            reraise=True,
-        )
-        try:
-            body = retrying(self._post, self._url_for(model), payload, deadline)
-        except _Retryable as exc:
-            tries = retrying.statistics.get("attempt_number", self._attempts)
-            raise ProviderError(self.provider, f"{model}: {exc} (gave up after {tries} tries)", exc.status) from exc
+        body = self._http.post_json(self._path_for(model), payload, what=model, deadline=deadline)
         return _reply(body, time.perf_counter() - started, self.provider)
-
-    def _post(self, url: str, payload: dict[str, Any], deadline: float | None = None) -> dict[str, Any]:
-        timeout = self._timeout_s
-        if deadline is not None:
-            timeout = min(timeout, deadline - time.monotonic())
-            if timeout <= 0:
-                raise _Retryable(None, "no time left before the deadline")
-        try:
-            headers = self._headers()
-        except Exception as exc:  # e.g. an OAuth token refresh that failed
-            raise ProviderError(self.provider, f"could not sign in: {exc}") from exc
-        try:
-            response = self._session.post(url, json=payload, headers=headers, timeout=timeout)
-        except requests.Timeout as exc:
-            raise _Retryable(None, f"no reply within {timeout:.3g} s") from exc
-        except requests.RequestException as exc:  # refused, reset, dropped mid-body...
-            raise _Retryable(None, f"connection to {url} failed: {type(exc).__name__}") from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            raise _Retryable(response.status_code, f"HTTP {response.status_code}: {response.text[:200]}")
-        if response.status_code >= 400:
-            raise ProviderError(
-                self.provider, f"HTTP {response.status_code}: {response.text[:300]}", response.status_code
-            )
-        try:
-            body: dict[str, Any] = response.json()
-        except ValueError as exc:
-            raise ProviderError(self.provider, "the server replied with something that is not JSON") from exc
-        return body
 
 
 def _reply(body: dict[str, Any], latency_s: float, provider: str) -> ChatReply:
@@ -166,37 +104,39 @@ def _reply(body: dict[str, Any], latency_s: float, provider: str) -> ChatReply:
     )
 
 
-def openai_client(base_url: str, api_key: str | None, **options: Any) -> HttpChatClient:
+def openai_client(
+    base_url: str,
+    api_key: str | None,
+    *,
+    json_schema: bool = True,
+    timeout_s: float = 30.0,
+    attempts: int = 3,
+    max_wait_s: float = 8.0,
+) -> HttpChatClient:
     """Any OpenAI-compatible server (vLLM, Ollama, llama.cpp server, OpenAI) at ``base_url`` (…/v1)."""
-    root = base_url.rstrip("/")
-    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    server = openai_server(base_url, api_key)
+    http = HttpClient("openai", server, timeout_s=timeout_s, attempts=attempts, max_wait_s=max_wait_s)
     return HttpChatClient(
-        provider="openai",
-        url_for=lambda _model: f"{root}/chat/completions",
-        headers=lambda: dict(headers),
-        send_model_name=True,
-        **options,
+        http, path_for=lambda _model: "/chat/completions", send_model_name=True, json_schema=json_schema
     )
 
 
 def databricks_client(
-    host: str | None = None, token: str | None = None, profile: str | None = None, **options: Any
+    host: str | None = None,
+    token: str | None = None,
+    profile: str | None = None,
+    *,
+    json_schema: bool = True,
+    timeout_s: float = 30.0,
+    attempts: int = 3,
+    max_wait_s: float = 8.0,
 ) -> HttpChatClient:
     """Databricks model serving: ``/serving-endpoints/{endpoint}/invocations``, logged in by databricks-sdk."""
-    from databricks.sdk.core import Config
-
-    try:
-        config = Config(host=host, token=token, profile=profile)
-    except Exception as exc:
-        raise ConfigurationError(
-            f"cannot configure the Databricks workspace login ({exc}): set DATAREADY_DATABRICKS_HOST and "
-            "DATAREADY_DATABRICKS_TOKEN, or DATAREADY_DATABRICKS_PROFILE, or run inside a Databricks notebook"
-        ) from exc
-    root = str(config.host).rstrip("/")
+    server = workspace_server(host, token, profile)
+    http = HttpClient("databricks", server, timeout_s=timeout_s, attempts=attempts, max_wait_s=max_wait_s)
     return HttpChatClient(
-        provider="databricks",
-        url_for=lambda endpoint: f"{root}/serving-endpoints/{endpoint}/invocations",
-        headers=config.authenticate,
+        http,
+        path_for=lambda endpoint: f"/serving-endpoints/{endpoint}/invocations",
         send_model_name=False,
-        **options,
+        json_schema=json_schema,
     )

@@ -1,11 +1,15 @@
-"""Factories the reasoner registry points at (each imports its backend lazily)."""
+"""Factories the reasoner registry points at (each imports its backend lazily).
+
+The remote reasoners take their configuration from ``options["settings"]``, as every backend factory does; none
+is read from the environment here, and a caller that passes none gets a ``ConfigurationError``.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from interview_lib.reasoning.base import Reasoner
-from interview_lib.settings import Settings
+from interview_lib.settings import Settings, reveal, settings_option
 
 if TYPE_CHECKING:
     from interview_lib.reasoning.rubric import RubricReasoner
@@ -40,8 +44,8 @@ def databricks(argument: str | None, **options: Any) -> Reasoner:
     from interview_lib.reasoning.chat import databricks_client
     from interview_lib.reasoning.llm import LLMReasoner, Models
 
-    settings: Settings = options.get("settings") or Settings()
-    token = settings.databricks_token.get_secret_value() if settings.databricks_token else None
+    settings = settings_option(options, "reasoner", "databricks")
+    token = reveal(settings.databricks_token)
     chat = databricks_client(settings.databricks_host, token, settings.databricks_profile, **_chat_options(settings))
     models = Models(
         argument or settings.llm_question_endpoint,
@@ -62,9 +66,8 @@ def openai(argument: str | None, **options: Any) -> Reasoner:
     from interview_lib.reasoning.chat import openai_client
     from interview_lib.reasoning.llm import LLMReasoner, Models
 
-    settings: Settings = options.get("settings") or Settings()
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    chat = openai_client(settings.openai_base_url, key, **_chat_options(settings))
+    settings = settings_option(options, "reasoner", "openai")
+    chat = openai_client(settings.openai_base_url, reveal(settings.openai_api_key), **_chat_options(settings))
     model = argument or "default"
     return LLMReasoner(
         chat,

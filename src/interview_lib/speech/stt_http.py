@@ -1,53 +1,38 @@
 """Speech to text on a server: an OpenAI-compatible ``/v1/audio/transcriptions`` endpoint, or a Databricks
-model-serving endpoint hosting Whisper (e.g. large-v3). Failures raise ``ProviderError``; the interview then
-lets the candidate answer again or type."""
+model-serving endpoint hosting Whisper (e.g. large-v3).
+
+Login, retries and error mapping come from ``providers``: a refused connection, a 429 or a 5xx is tried again
+within the call's budget. A failure that remains raises ``ProviderError``; the interview then lets the candidate
+answer again or type.
+"""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from typing import Any
-
-import requests
 
 from interview_lib.domain.models import Transcript, Word
 from interview_lib.errors import ProviderError
+from interview_lib.providers.databricks import workspace_server
+from interview_lib.providers.http import HttpClient
+from interview_lib.providers.openai import openai_server
+from interview_lib.settings import reveal, settings_option
 from interview_lib.speech.audio import DecodedAudio, to_wav
 from interview_lib.speech.stt import initial_prompt
 
-
-def _post(provider: str, url: str, timeout_s: float, **kwargs: Any) -> dict[str, Any]:
-    try:
-        response = requests.post(url, timeout=timeout_s, **kwargs)
-    except requests.RequestException as exc:
-        raise ProviderError(provider, f"transcription request to {url} failed: {type(exc).__name__}") from exc
-    if response.status_code >= 400:
-        raise ProviderError(provider, f"HTTP {response.status_code}: {response.text[:200]}", response.status_code)
-    try:
-        body: dict[str, Any] = response.json()
-    except ValueError as exc:
-        raise ProviderError(provider, "the transcription server did not reply with JSON") from exc
-    return body
+# The longest the candidate waits on one transcription, tries included (large-v3 on serving is the slower one).
+OPENAI_BUDGET_S = 60.0
+DATABRICKS_BUDGET_S = 120.0
 
 
 class OpenAITranscription:
-    """``POST {base_url}/audio/transcriptions`` (multipart), verbose JSON with word timestamps when offered."""
+    """``POST …/audio/transcriptions`` (multipart), verbose JSON with word timestamps when offered."""
 
-    def __init__(
-        self,
-        base_url: str,
-        model: str,
-        api_key: str | None = None,
-        *,
-        vocabulary_hint: bool = True,
-        timeout_s: float = 60.0,
-    ) -> None:
+    def __init__(self, http: HttpClient, model: str, *, vocabulary_hint: bool = True) -> None:
         self.name = f"openai-stt:{model}"
-        self._url = base_url.rstrip("/") + "/audio/transcriptions"
+        self._http = http
         self._model = model
-        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._prompt = initial_prompt(vocabulary_hint)
-        self._timeout_s = timeout_s
 
     def spoken_language(self, audio: DecodedAudio) -> None:
         """Not told: the server transcribes as English."""
@@ -55,19 +40,17 @@ class OpenAITranscription:
 
     def transcribe(self, audio: DecodedAudio) -> Transcript:
         """The server's transcript, with its word timings when it returns them."""
-        body = _post(
-            "openai-stt",
-            self._url,
-            self._timeout_s,
-            headers=self._headers,
-            files={"file": ("answer.wav", to_wav(audio), "audio/wav")},
-            data={
+        body = self._http.post_multipart(
+            "/audio/transcriptions",
+            {
                 "model": self._model,
                 "response_format": "verbose_json",
                 "language": "en",
                 "timestamp_granularities[]": "word",
                 "prompt": self._prompt,
             },
+            {"file": ("answer.wav", to_wav(audio), "audio/wav")},
+            what=self._model,
         )
         words = [
             Word(text=str(w["word"]).strip(), start=float(w["start"]), end=float(w["end"]))
@@ -88,13 +71,10 @@ class OpenAITranscription:
 class DatabricksTranscription:
     """A serving endpoint that takes base64 audio (``{"inputs": [...]}``) and returns ``{"predictions": [text]}``."""
 
-    def __init__(
-        self, endpoint: str, host: str, headers: Callable[[], dict[str, str]], *, timeout_s: float = 120.0
-    ) -> None:
+    def __init__(self, http: HttpClient, endpoint: str) -> None:
         self.name = f"databricks-stt:{endpoint}"
-        self._url = f"{host.rstrip('/')}/serving-endpoints/{endpoint}/invocations"
-        self._headers = headers
-        self._timeout_s = timeout_s
+        self._http = http
+        self._endpoint = endpoint
 
     def spoken_language(self, audio: DecodedAudio) -> None:
         """Not told: the server transcribes as English."""
@@ -102,15 +82,11 @@ class DatabricksTranscription:
 
     def transcribe(self, audio: DecodedAudio) -> Transcript:
         """The endpoint's transcript (these endpoints return text only, no word timings)."""
-        try:
-            headers = self._headers()
-        except Exception as exc:  # a failed workspace login
-            raise ProviderError("databricks-stt", f"could not sign in: {exc}") from exc
         payload = {"inputs": [base64.b64encode(to_wav(audio)).decode()]}
-        body = _post("databricks-stt", self._url, self._timeout_s, headers=headers, json=payload)
+        body = self._http.post_json(f"/serving-endpoints/{self._endpoint}/invocations", payload, what=self._endpoint)
         predictions = body.get("predictions")
         if not isinstance(predictions, list) or not predictions:
-            raise ProviderError("databricks-stt", f"unexpected reply shape: {str(body)[:200]}")
+            raise ProviderError(self._http.provider, f"unexpected reply shape: {str(body)[:200]}")
         first = predictions[0]
         text = first.get("text", "") if isinstance(first, dict) else str(first)
         return Transcript(
@@ -124,19 +100,24 @@ class DatabricksTranscription:
 
 
 def create_openai(argument: str | None, **options: Any) -> OpenAITranscription:
-    """Registry factory: ``openai:<model>`` against ``settings.openai_base_url``."""
-    settings = options["settings"]
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    return OpenAITranscription(
-        settings.openai_base_url, argument or "whisper-1", key, vocabulary_hint=options.get("vocabulary_hint", True)
+    """Registry factory: ``openai:<model>`` on the settings' ``openai_base_url``."""
+    settings = settings_option(options, "stt", "openai")
+    server = openai_server(settings.openai_base_url, reveal(settings.openai_api_key))
+    http = HttpClient(
+        "openai-stt", server, timeout_s=OPENAI_BUDGET_S, attempts=settings.llm_attempts, budget_s=OPENAI_BUDGET_S
     )
+    return OpenAITranscription(http, argument or "whisper-1", vocabulary_hint=options.get("vocabulary_hint", True))
 
 
 def create_databricks(argument: str | None, **options: Any) -> DatabricksTranscription:
-    """Registry factory: ``databricks:<endpoint>`` in the configured workspace."""
-    from databricks.sdk.core import Config
-
-    settings = options["settings"]
-    token = settings.databricks_token.get_secret_value() if settings.databricks_token else None
-    config = Config(host=settings.databricks_host, token=token, profile=settings.databricks_profile)
-    return DatabricksTranscription(argument or "whisper-large-v3", str(config.host), config.authenticate)
+    """Registry factory: ``databricks:<endpoint>`` in the settings' workspace."""
+    settings = settings_option(options, "stt", "databricks")
+    server = workspace_server(settings.databricks_host, reveal(settings.databricks_token), settings.databricks_profile)
+    http = HttpClient(
+        "databricks-stt",
+        server,
+        timeout_s=DATABRICKS_BUDGET_S,
+        attempts=settings.llm_attempts,
+        budget_s=DATABRICKS_BUDGET_S,
+    )
+    return DatabricksTranscription(http, argument or "whisper-large-v3")

@@ -1,0 +1,39 @@
+"""The Databricks workspace login, in one place: for model serving (chat and speech).
+
+Logins (a PAT, OAuth M2M, a CLI profile, notebook-native auth) come from databricks-sdk's unified auth: a host,
+token or profile given here is used, and the SDK's own chain (``DATABRICKS_*`` variables, ``~/.databrickscfg``,
+the notebook) fills in the rest.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from interview_lib.errors import ConfigurationError
+from interview_lib.providers.http import Server
+
+if TYPE_CHECKING:
+    from databricks.sdk.core import Config
+
+LOGIN_FIX = (
+    "set DATAREADY_DATABRICKS_HOST and DATAREADY_DATABRICKS_TOKEN, or DATAREADY_DATABRICKS_PROFILE, "
+    "or run inside a Databricks notebook"
+)
+
+
+def workspace_config(
+    host: str | None = None, token: str | None = None, profile: str | None = None, **sdk_options: Any
+) -> Config:
+    """The SDK's login for the workspace; ``ConfigurationError`` naming the settings when there is none."""
+    from databricks.sdk.core import Config
+
+    try:
+        return Config(host=host, token=token, profile=profile, **sdk_options)
+    except Exception as exc:
+        raise ConfigurationError(f"cannot configure the Databricks workspace login ({exc}): {LOGIN_FIX}") from exc
+
+
+def workspace_server(host: str | None = None, token: str | None = None, profile: str | None = None) -> Server:
+    """The workspace as a ``Server``: its URL, and headers from the login (OAuth tokens refresh as they expire)."""
+    config = workspace_config(host, token, profile)
+    return Server(str(config.host).rstrip("/"), config.authenticate)
