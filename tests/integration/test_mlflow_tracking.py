@@ -6,6 +6,7 @@ loopback port nothing listens on, so the failure is the one the HTTP client real
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from interview_lib.bank import load_bank
 from interview_lib.domain.models import Evaluation, InterviewSession, Question, Transcript, Turn
 from interview_lib.domain.report import SessionReport
 from interview_lib.domain.scoring import DIMENSIONS
+from interview_lib.reasoning.posting import extract_posting
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
 from interview_lib.session.recorder import TableRecorder
@@ -141,6 +143,30 @@ def test_a_recorded_interview_is_one_mlflow_run_with_params_tags_step_metrics_an
     assert row["mlflow_synced"] is True
     assert row["mlflow_run_id"] == run.info.run_id
     assert row["bundle_target"] == "dev" and row["final_state"] == "FINISHED"
+
+
+STREAMING_POSTING = """Senior Data Engineer, Streaming
+You will build Kafka pipelines with Spark Structured Streaming on AWS: watermarks, exactly-once delivery
+and late events are your daily work. 6+ years of experience."""
+
+
+def test_the_job_posting_an_interview_follows_is_a_run_param_tag_and_artifact(tmp_path: Path) -> None:
+    posting = extract_posting(STREAMING_POSTING)
+    setup = InterviewSetup(candidate_id="cand-8", core_questions=1, max_follow_ups=0, posting=posting)
+    recorder = TableRecorder(open_store(tmp_path), working_tracker(tmp_path))
+    interview = Interview.start(setup, scripted(), recorder=recorder)
+    interview.answer("Watermarks bound the state kept for late events.")
+    interview.end()
+
+    client = MlflowClient(local_tracking_uri(tmp_path))
+    [run] = runs_of(client, interview.session.session_id, ViewType.ALL)
+    params, tags = run.data.params, run.data.tags
+    assert tags["dataready.posting_sha256"] == params["posting.sha256"] == posting.sha256
+    assert params["posting.title"] == "Senior Data Engineer, Streaming" == tags["dataready.posting_title"]
+    assert "streaming" in json.loads(params["posting.skills"]) and "posting" not in params
+    [artifact] = [p for p in (tmp_path / "artifacts").rglob("posting.json")]
+    stored = json.loads(artifact.read_text())
+    assert stored["sha256"] == posting.sha256 and stored["skills"] == posting.skills and "text" not in stored
 
 
 def test_an_unreachable_mlflow_loses_nothing_and_sync_back_fills_exactly_one_run(tmp_path: Path) -> None:

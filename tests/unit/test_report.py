@@ -18,6 +18,7 @@ from interview_lib.domain.models import (
     Transcript,
     Turn,
 )
+from interview_lib.domain.posting import PostingProfile
 from interview_lib.domain.report import SessionReport, build_report
 from interview_lib.reports.render import render_html, render_markdown, render_text
 
@@ -210,3 +211,31 @@ def test_a_less_than_sure_score_says_so_in_every_view() -> None:
     assert [q.certainty_note for q in report.questions] == [note, ""]
     for rendered in (render_text(report), render_markdown(report), render_html(report)):
         assert rendered.count(note) == 1
+
+
+def _posting_report() -> SessionReport:
+    posting = PostingProfile(
+        is_data_engineering=True,
+        title="Senior Streaming Engineer <Kafka>",
+        skills={"streaming": 1.0, "spark": 0.5, "orchestration": 0.25},
+        sha256="a" * 64,
+    )
+    session = _mixed_session()
+    session.setup = session.setup.model_copy(update={"posting": posting})
+    return build_report(session)
+
+
+def test_every_report_view_shows_the_fit_to_the_posting_with_each_skill_and_what_is_missing() -> None:
+    report = _posting_report()
+    text, markdown, page = render_text(report), render_markdown(report), render_html(report)
+    assert "Fit to the posting: Senior Streaming Engineer <Kafka>" in text
+    assert "Fit to the posting: Senior Streaming Engineer \\<Kafka\\>" in markdown
+    assert "Fit to the posting: Senior Streaming Engineer &lt;Kafka&gt;" in page  # escaped
+    for view in (text, markdown, page):
+        assert "Spark internals and tuning" in view and "Orchestration" in view
+        assert "not covered yet" in view  # streaming was unscored, orchestration never asked
+    assert "Spark internals and tuning" in text.split("Fit to the posting")[1].split("\n")[2]  # heaviest first
+
+
+def test_a_report_without_a_posting_has_no_fit_section(report: SessionReport) -> None:
+    assert all("Fit to the posting" not in view for view in (render_text(report), render_html(report)))

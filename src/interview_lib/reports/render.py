@@ -46,6 +46,7 @@ def render_text(report: SessionReport) -> str:
     lines += ["", "Strengths:", *(f"  + {s}" for s in report.strengths or ["(none yet)"])]
     lines += ["", "Gaps:", *(f"  - {g}" for g in report.gaps or ["(none found)"])]
     lines += ["", "Practise next:", *(f"  > {p}" for p in report.practice_next)]
+    lines += _fit_text(report)
     lines += ["", "Questions:"]
     for q in report.questions:
         marker = f" [{q.follow_up_type} follow-up]" if q.follow_up_type else ""
@@ -69,6 +70,23 @@ def render_text(report: SessionReport) -> str:
     return "\n".join(lines)
 
 
+_FIT_STATUS = {"strong": "strong", "ok": "fair", "weak": "weak", "not_covered": "not covered yet"}
+
+
+def _fit_text(report: SessionReport) -> list[str]:
+    """The "fit to the posting" lines (none when the interview followed no data-engineering posting)."""
+    fit = report.posting_fit
+    if fit is None:
+        return []
+    score = f"{fit.fit_score:.1f}/10 on what was covered" if fit.fit_score is not None else "nothing scored yet"
+    lines = ["", f"Fit to the posting: {fit.title or 'the job posting'} — {fit.coverage:.0%} of it covered, {score}"]
+    for skill in fit.skills:
+        value = _bar(skill.score) + f" {skill.score:4.1f}" if skill.score is not None else " " * 25
+        lines.append(f"  {skill.title:<36} {value}  ({_FIT_STATUS[skill.status]}, weight {skill.weight:.2f})")
+    lines += [f"  > {p}" for p in fit.practice_next]
+    return lines
+
+
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
@@ -86,7 +104,13 @@ def render_html(report: SessionReport, *, fragment: bool = False) -> str:
     text is escaped."""
     template = _environment().get_template("report_body.html.j2" if fragment else "report.html.j2")
     return template.render(
-        r=report, dimensions=DIMENSIONS, weights=WEIGHTS, skills=SKILLS, fmt=_fmt, tips=delivery.guidance
+        r=report,
+        dimensions=DIMENSIONS,
+        weights=WEIGHTS,
+        skills=SKILLS,
+        fmt=_fmt,
+        tips=delivery.guidance,
+        fit_status=_FIT_STATUS,
     )
 
 
@@ -108,7 +132,13 @@ def render_markdown(report: SessionReport) -> str:
     ]
     lines += ["", "| Skill | Score |", "|---|---|"]
     lines += [f"| {SKILLS.get(s, s)} | {v:.1f} |" for s, v in sorted(report.skills.items())]
-    lines += ["", "## Gaps", *(f"- {esc(g)}" for g in report.gaps), "", "## Questions"]
+    lines += ["", "## Gaps", *(f"- {esc(g)}" for g in report.gaps)]
+    if (fit := report.posting_fit) is not None:
+        lines += ["", f"## Fit to the posting: {esc(fit.title or 'the job posting')}", "", "| Skill | Score | Status |"]
+        lines += ["|---|---|---|"]
+        lines += [f"| {s.title} | {_fmt(s.score)} | {_FIT_STATUS[s.status]} |" for s in fit.skills]
+        lines += ["", *(f"- {esc(p)}" for p in fit.practice_next)]
+    lines += ["", "## Questions"]
     for q in report.questions:
         lines += [
             f"### {q.turn_no}. {esc(q.question)}",

@@ -75,9 +75,22 @@ class MlflowTracker:
         }
         if bundle_target:
             tags["dataready.bundle_target"] = bundle_target
+        posting = setup.posting
+        if posting is not None:  # instructors group runs by the job candidates practise for
+            tags |= {"dataready.posting_sha256": posting.sha256, "dataready.posting_title": posting.title[:250]}
         run = self._client.create_run(self._experiment(), tags=tags)
-        params = {k: json.dumps(v) if isinstance(v, list) else str(v) for k, v in setup.model_dump().items()}
+        values = setup.model_dump(exclude={"posting"})
+        params = {k: json.dumps(v) if isinstance(v, list) else str(v) for k, v in values.items()}
         params.update({f"backend.{k}": v for k, v in session.backends.items()})
+        if posting is not None:
+            params |= {
+                "posting.title": posting.title,
+                "posting.sha256": posting.sha256,
+                "posting.skills": json.dumps(posting.skills, sort_keys=True),
+                "posting.level": str(posting.level),
+                "posting.cloud": str(posting.cloud),
+                "posting.corrected": str(posting.corrected),
+            }
         self._client.log_batch(run.info.run_id, params=[Param(k, v[:6000]) for k, v in params.items()])
         return str(run.info.run_id)
 
@@ -108,6 +121,8 @@ class MlflowTracker:
             (root / "questions.json").write_text(
                 json.dumps([t.question.model_dump() for t in session.turns], indent=2), encoding="utf-8"
             )
+            if session.setup.posting is not None:  # the extracted fields and an excerpt, not the posting's text
+                (root / "posting.json").write_text(session.setup.posting.model_dump_json(indent=2), encoding="utf-8")
             self._client.log_artifacts(run_id, str(root))
         stamp = int(time.time() * 1000)
         summary = {
