@@ -29,9 +29,13 @@ class Settings(BaseSettings):
     databricks_host: str | None = None
     databricks_token: SecretStr | None = None
     databricks_profile: str | None = None
-    # An OpenAI-compatible server (vLLM, Ollama, llama.cpp server, OpenAI): base URL ending in /v1, and key.
+    # An OpenAI-compatible chat server (vLLM, Ollama, llama.cpp server, OpenAI): base URL ending in /v1, and key.
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_api_key: SecretStr | None = None
+    # The OpenAI-compatible speech-to-text server for stt="openai:<model>": base URL ending in /v1 (empty: the
+    # chat server above) and key (empty: the chat key, but only when it is the chat server).
+    stt_base_url: str | None = None
+    stt_api_key: SecretStr | None = None
     # Timeout of one try of a chat call, and tries of every remote call, chat or speech (a refused connection, a
     # timeout, 408, 429 or 5xx is tried again after a backoff with jitter, or the server's Retry-After up to 8 s).
     llm_timeout_s: float = 30.0
@@ -61,6 +65,19 @@ class Settings(BaseSettings):
     tts: str = "piper"
     # Longest answer recording that is transcribed; the rest is cut off and the report says so.
     max_audio_seconds: float = 600.0
+
+    @property
+    def stt_server_url(self) -> str:
+        """The speech-to-text server's base URL: ``stt_base_url``, else the chat server's."""
+        return self.stt_base_url or self.openai_base_url
+
+    @property
+    def stt_server_key(self) -> SecretStr | None:
+        """The speech-to-text server's key: ``stt_api_key``, else the chat key when STT runs on the chat server."""
+        if self.stt_api_key is not None:
+            return self.stt_api_key
+        same_server = self.stt_server_url.rstrip("/") == self.openai_base_url.rstrip("/")
+        return self.openai_api_key if same_server else None
 
 
 def reveal(secret: SecretStr | str | None) -> str | None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from interview_lib import Interview, InterviewSetup
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
@@ -108,3 +109,19 @@ def test_a_server_that_keeps_failing_lets_the_candidate_answer_again(server: Fak
     assert outcome.evaluation is None and "Speech recognition failed" in outcome.message
     assert "gave up after 2 tries" in outcome.message and len(server.requests) == 2
     assert interview.state.value == "LISTENING" and interview.current_question == outcome.turn.question
+
+
+def test_speech_can_run_on_another_server_than_chat(server: FakeServer, clip: bytes) -> None:
+    with serving() as chat:
+        server.play(Reply(body=VERBOSE), Reply(body=VERBOSE))
+        own_key = Settings(
+            openai_base_url=f"{chat.root}/v1", openai_api_key="chat-key", stt_base_url=f"{server.root}/v1/"
+        )
+        _interview(create_stt("openai:whisper-1", settings=own_key)).answer_audio(clip)
+        keyed = own_key.model_copy(update={"stt_api_key": SecretStr("stt-key")})
+        _interview(create_stt("openai:whisper-1", settings=keyed)).answer_audio(clip)
+        assert chat.requests == []
+    without_key, with_key = server.requests
+    assert without_key.path == with_key.path == "/v1/audio/transcriptions"
+    assert "authorization" not in without_key.headers  # the chat server's key stays with the chat server
+    assert with_key.headers["authorization"] == "Bearer stt-key"

@@ -100,9 +100,9 @@ class DatabricksTranscription:
 
 
 def create_openai(argument: str | None, **options: Any) -> OpenAITranscription:
-    """Registry factory: ``openai:<model>`` on the settings' ``openai_base_url``."""
+    """Registry factory: ``openai:<model>`` on the settings' STT server (``stt_base_url``, else the chat server)."""
     settings = settings_option(options, "stt", "openai")
-    server = openai_server(settings.openai_base_url, reveal(settings.openai_api_key))
+    server = openai_server(settings.stt_server_url, reveal(settings.stt_server_key))
     http = HttpClient(
         "openai-stt", server, timeout_s=OPENAI_BUDGET_S, attempts=settings.llm_attempts, budget_s=OPENAI_BUDGET_S
     )
