@@ -1,4 +1,8 @@
-"""All configuration in one typed object; environment variables use the prefix ``DATAREADY_``."""
+"""All configuration in one typed object; environment variables use the prefix ``DATAREADY_``.
+
+Secrets (the workspace token and the API keys) resolve in this order: an argument given to ``Settings(...)``,
+then the Databricks secret scope named by ``secret_scope`` (when one is set), then the environment.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from interview_lib.errors import ConfigurationError
+
+# The secret settings a secret scope can hold, and the key each one has in the scope.
+SCOPE_KEYS = {"databricks_token": "databricks-token", "openai_api_key": "openai-api-key", "stt_api_key": "stt-api-key"}
 
 
 class Settings(BaseSettings):
@@ -29,6 +37,9 @@ class Settings(BaseSettings):
     databricks_host: str | None = None
     databricks_token: SecretStr | None = None
     databricks_profile: str | None = None
+    # A Databricks secret scope holding the token and keys not given as arguments (keys: databricks-token,
+    # openai-api-key, stt-api-key), read with the workspace login above; a key it lacks comes from the environment.
+    secret_scope: str | None = None
     # An OpenAI-compatible chat server (vLLM, Ollama, llama.cpp server, OpenAI): base URL ending in /v1, and key.
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_api_key: SecretStr | None = None
@@ -66,6 +77,19 @@ class Settings(BaseSettings):
     # Longest answer recording that is transcribed; the rest is cut off and the report says so.
     max_audio_seconds: float = 600.0
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments first, then the secret scope, then the environment."""
+        scope = _SecretScope(settings_cls, init_settings, env_settings)
+        return init_settings, scope, env_settings, dotenv_settings, file_secret_settings
+
     @property
     def stt_server_url(self) -> str:
         """The speech-to-text server's base URL: ``stt_base_url``, else the chat server's."""
@@ -78,6 +102,39 @@ class Settings(BaseSettings):
             return self.stt_api_key
         same_server = self.stt_server_url.rstrip("/") == self.openai_base_url.rstrip("/")
         return self.openai_api_key if same_server else None
+
+
+class _SecretScope(PydanticBaseSettingsSource):
+    """The secrets not given as arguments, read from ``secret_scope`` when one is set (by argument or env)."""
+
+    def __init__(
+        self, settings_cls: type[BaseSettings], arguments: PydanticBaseSettingsSource, env: PydanticBaseSettingsSource
+    ) -> None:
+        super().__init__(settings_cls)
+        self._arguments = arguments
+        self._env = env
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        """Unused: ``__call__`` reads the scope in one go."""
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        arguments = self._arguments()
+        given = {**self._env(), **arguments}
+        wanted = {name: key for name, key in SCOPE_KEYS.items() if name not in arguments}
+        scope = given.get("secret_scope")
+        if not scope or not wanted:
+            return {}
+        from interview_lib.providers.databricks import read_secrets
+
+        found = read_secrets(
+            scope,
+            wanted.values(),
+            host=given.get("databricks_host"),
+            token=reveal(given.get("databricks_token")),
+            profile=given.get("databricks_profile"),
+        )
+        return {name: found[key] for name, key in wanted.items() if key in found}
 
 
 def reveal(secret: SecretStr | str | None) -> str | None:

@@ -1,19 +1,22 @@
-"""The HTTP client every remote backend shares and the Databricks workspace login, against loopback servers
-(``loopback.py``) that answer as the real ones do."""
+"""The HTTP client every remote backend shares, the Databricks workspace login and the secret scope, against
+loopback servers (``loopback.py``) that answer as the real ones do."""
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from interview_lib.errors import ConfigurationError, ProviderError
 from interview_lib.providers import HttpClient, Server, workspace_server
+from interview_lib.settings import Settings, reveal
 
 from .endpoints import closed_port
-from .loopback import FakeServer, Reply, no_databricks_login, serving
+from .loopback import FakeServer, Reply, Seen, no_databricks_login, serving
 
 OK = Reply(body={"ok": True})
 
@@ -162,3 +165,75 @@ def test_the_workspace_login_signs_with_its_token(server: FakeServer) -> None:
 def test_without_a_workspace_login_the_error_names_the_settings() -> None:
     with pytest.raises(ConfigurationError, match="DATAREADY_DATABRICKS_HOST and DATAREADY_DATABRICKS_TOKEN"):
         workspace_server()
+
+
+# -- the secret scope ---------------------------------------------------------------------------------------------
+SCOPE = "dataready"
+
+
+def secrets_api(server: FakeServer, held: dict[str, str], status: int = 200) -> None:
+    """``GET /api/2.0/secrets/get?scope=&key=`` as a workspace answers it: the value base64-encoded."""
+    server.without_host_metadata()
+
+    def answer(seen: Seen) -> Reply:
+        url = urlsplit(seen.path)
+        query = {name: values[0] for name, values in parse_qs(url.query).items()}
+        if (seen.method, url.path) != ("GET", "/api/2.0/secrets/get"):
+            return Reply(404, {"error_code": "ENDPOINT_NOT_FOUND", "message": f"no {url.path}"})
+        if status != 200:
+            return Reply(status, {"error_code": "PERMISSION_DENIED", "message": "User cannot read the scope."})
+        if query.get("scope") != SCOPE or query.get("key") not in held:
+            return Reply(404, {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "Secret does not exist."})
+        value = base64.b64encode(held[query["key"]].encode()).decode()
+        return Reply(body={"key": query["key"], "value": value})
+
+    server.responder = answer
+
+
+def asked_for(server: FakeServer) -> list[str]:
+    return sorted(parse_qs(urlsplit(r.path).query)["key"][0] for r in server.requests if "/secrets/" in r.path)
+
+
+@pytest.mark.usefixtures("databricks_env")
+def test_keys_not_given_are_read_from_the_secret_scope(server: FakeServer) -> None:
+    secrets_api(server, {"openai-api-key": "sk-from-scope", "stt-api-key": "stt-from-scope"})
+    settings = Settings(secret_scope=SCOPE, databricks_host=server.root, databricks_token="dapi-login")
+    assert reveal(settings.openai_api_key) == "sk-from-scope"
+    assert reveal(settings.stt_api_key) == "stt-from-scope"
+    assert reveal(settings.databricks_token) == "dapi-login"  # given as an argument: not looked up
+    assert asked_for(server) == ["openai-api-key", "stt-api-key"]
+    assert {r.headers["authorization"] for r in server.requests if "/secrets/" in r.path} == {"Bearer dapi-login"}
+    assert "sk-from-scope" not in repr(settings)
+
+
+@pytest.mark.usefixtures("databricks_env")
+def test_an_argument_beats_the_scope_and_the_scope_beats_the_environment(
+    server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secrets_api(server, {"openai-api-key": "sk-from-scope"})
+    for name, value in {
+        "SECRET_SCOPE": SCOPE,
+        "DATABRICKS_HOST": server.root,
+        "DATABRICKS_TOKEN": "dapi-from-env",
+        "OPENAI_API_KEY": "sk-from-env",
+        "STT_API_KEY": "stt-from-env",
+    }.items():
+        monkeypatch.setenv(f"DATAREADY_{name}", value)
+
+    from_scope = Settings()
+    assert reveal(from_scope.openai_api_key) == "sk-from-scope"
+    assert reveal(from_scope.stt_api_key) == "stt-from-env"  # the scope does not hold it
+    assert reveal(from_scope.databricks_token) == "dapi-from-env"
+    assert reveal(Settings(openai_api_key="sk-argument").openai_api_key) == "sk-argument"
+
+
+@pytest.mark.usefixtures("databricks_env")
+def test_a_scope_the_login_cannot_read_says_what_to_do(server: FakeServer) -> None:
+    secrets_api(server, {}, status=403)
+    with pytest.raises(ConfigurationError, match=r"secret scope 'dataready'.*unset DATAREADY_SECRET_SCOPE"):
+        Settings(secret_scope=SCOPE, databricks_host=server.root, databricks_token="dapi-login")
+
+
+def test_without_a_scope_no_secret_is_looked_up(server: FakeServer) -> None:
+    settings = Settings(databricks_host=server.root, databricks_token="dapi-login")
+    assert settings.openai_api_key is None and server.requests == []

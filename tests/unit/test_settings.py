@@ -65,6 +65,7 @@ def test_the_new_environment_names(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATAREADY_STT_API_KEY", "speech-key")
     settings = Settings(openai_base_url=CHAT)
     assert (settings.stt_server_url, reveal(settings.stt_server_key)) == (SPEECH, "speech-key")
+    assert settings.secret_scope is None
 
 
 @pytest.mark.parametrize(
