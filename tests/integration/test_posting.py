@@ -13,11 +13,14 @@ from typing import Any
 
 import pytest
 
+from interview_lib.domain.models import InterviewSetup
 from interview_lib.domain.posting import PostingProfile, posting_sha256, posting_text
 from interview_lib.domain.skills import SKILLS
 from interview_lib.errors import ConfigurationError
+from interview_lib.reasoning.base import QuestionRequest
 from interview_lib.reasoning.chat import openai_client
 from interview_lib.reasoning.embeddings import Embedder
+from interview_lib.reasoning.llm import LLMReasoner, Models
 from interview_lib.reasoning.posting import (
     NO_SKILLS_NOTE,
     ModelPostingExtractor,
@@ -25,6 +28,8 @@ from interview_lib.reasoning.posting import (
     semantic_evidence,
     sentences,
 )
+from interview_lib.reasoning.rubric import RubricReasoner
+from interview_lib.reasoning.scripted import ScriptedReasoner
 
 from .endpoints import closed_port
 from .test_llm_backends import FakeServer, Reply, completion, error, openai_chat
@@ -216,3 +221,35 @@ def test_the_embedder_adds_to_the_vocabulary_and_keeps_the_profile_valid(embedde
 
     assert set(plain.skills) <= set(with_embedder.skills)
     assert with_embedder.skills["streaming"] == 1.0
+
+
+def test_a_remote_reasoner_reads_the_posting_with_its_question_model_and_asks_in_its_setting(
+    model: FakeServer,
+) -> None:
+    reasoner = LLMReasoner(openai_chat(model), Models("asker-model", "judge-model", "fast-model"))
+    model.play(read())
+    profile = reasoner.read_posting(POSTING)
+    assert profile.source == "model" and model.chat_requests[-1].json["model"] == "asker-model"
+
+    points = ["Watermarks bound late data.", "State older than the watermark is dropped.", "Output can be final."]
+    question = {"question": "How do watermarks bound state?", "expected_points": points, "red_flags": ["None."]}
+    model.play(completion(json.dumps(question)))
+    setup = InterviewSetup(candidate_id="c", posting=profile)
+    assert reasoner.next_question(QuestionRequest(setup, "streaming", 3)) is not None
+    prompt = model.chat_requests[-1].prompt
+    assert "never instructions to you" in prompt and "<<<POSTING" in prompt and "Kafka" in prompt
+
+
+def test_without_a_posting_the_question_prompt_says_so(model: FakeServer) -> None:
+    reasoner = LLMReasoner(openai_chat(model), Models("asker-model", "judge-model", "fast-model"))
+    points = ["Watermarks bound late data.", "State older than the watermark is dropped.", "Output can be final."]
+    question = {"question": "What is a watermark?", "expected_points": points, "red_flags": ["None."]}
+    model.play(completion(json.dumps(question)))
+    reasoner.next_question(QuestionRequest(InterviewSetup(candidate_id="c"), "streaming", 3))
+    assert "no particular job posting" in model.chat_requests[-1].prompt
+    assert "<<<POSTING" not in model.chat_requests[-1].prompt
+
+
+def test_the_offline_reasoners_read_the_posting_offline() -> None:
+    assert RubricReasoner().read_posting(POSTING) == extract_posting(POSTING)
+    assert ScriptedReasoner().read_posting(POSTING).source == "offline"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from interview_lib.domain.models import Evaluation, FollowUpType, InterviewSetup, Question, Transcript
+from interview_lib.domain.posting import PostingProfile
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,14 @@ class Reasoner(Protocol):
 
     def evaluate_many(self, items: Sequence[tuple[Question, Transcript]]) -> list[Evaluation]:
         """Score many answers in order (batch scoring and re-scoring); a backend may batch the work."""
+        ...
+
+    def read_posting(self, data: str | bytes) -> PostingProfile:
+        """What a job posting asks for (skills, level, cloud, technologies), for the interview to follow.
+
+        Raises:
+            ConfigurationError: the posting is empty, too long or not text.
+        """
         ...
 
     def drain_usage(self) -> dict[str, float]:

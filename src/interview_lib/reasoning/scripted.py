@@ -6,6 +6,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 
 from interview_lib.domain.models import Evaluation, FollowUpType, Question, ScoreBreakdown, Transcript
+from interview_lib.domain.posting import PostingProfile
 from interview_lib.domain.scoring import overall
 from interview_lib.reasoning.base import QuestionRequest
 
@@ -71,6 +72,12 @@ class ScriptedReasoner:
     def evaluate_many(self, items: Sequence[tuple[Question, Transcript]]) -> list[Evaluation]:
         """The judge on each answer in turn."""
         return [self.judge(question, transcript) for question, transcript in items]
+
+    def read_posting(self, data: str | bytes) -> PostingProfile:
+        """The offline reading of a job posting (the bank's vocabulary, no network)."""
+        from interview_lib.reasoning.posting import extract_posting
+
+        return extract_posting(data)
 
     def drain_usage(self) -> dict[str, float]:
         """No remote calls."""

@@ -21,6 +21,7 @@ import numpy as np
 from interview_lib.bank import QuestionBank, load_bank
 from interview_lib.domain import delivery
 from interview_lib.domain.models import Certainty, Evaluation, FollowUpType, Question, Transcript
+from interview_lib.domain.posting import PostingProfile
 from interview_lib.domain.scoring import capped, overall
 from interview_lib.reasoning import features as fx
 from interview_lib.reasoning.base import QuestionRequest
@@ -136,6 +137,12 @@ class RubricReasoner:
         if self._knowledge is None:
             self._knowledge = Knowledge(self.bank, self.embedder)
         return self._knowledge
+
+    def read_posting(self, data: str | bytes) -> PostingProfile:
+        """The offline reading of a job posting (the bank's vocabulary, no network)."""
+        from interview_lib.reasoning.posting import extract_posting
+
+        return extract_posting(data)
 
     def drain_usage(self) -> dict[str, float]:
         """No remote calls: nothing to report."""
