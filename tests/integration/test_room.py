@@ -10,6 +10,7 @@ import pytest
 
 from interview_lib.domain.models import InterviewSetup
 from interview_lib.domain.report import SessionReport
+from interview_lib.reasoning.posting import extract_posting
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
 from interview_lib.session.intake import AnswerIntake
 from interview_lib.session.interview import Interview
@@ -34,7 +35,7 @@ def _room(tmp_path: Path, score: float = 7.0, questions: int = 2) -> tuple[RoomV
 
 def test_setup_requires_a_candidate_and_then_starts() -> None:
     started: list[tuple[InterviewSetup, bool]] = []
-    view = SetupView({"interviewer": "rubric (offline)"}, lambda s, v: started.append((s, v)))
+    view = SetupView({"interviewer": "rubric (offline)"}, lambda s, v: started.append((s, v)), extract_posting)
     view.start.click()
     assert started == [] and "candidate" in view.error.value
     view.candidate.value = "ana"
@@ -44,6 +45,44 @@ def test_setup_requires_a_candidate_and_then_starts() -> None:
     assert started[0][0].candidate_id == "ana" and started[0][0].core_questions == 3 and started[0][1] is False
     assert view.start.disabled
     assert "rubric (offline)" in view.status.value
+
+
+STREAMING_POSTING = """Senior Data Engineer, Streaming (AWS)
+You will run Kafka topics and Spark Structured Streaming jobs with watermarks and exactly-once sinks on AWS.
+Nice to have: Airflow."""
+
+
+def test_the_setup_shows_what_the_posting_asks_for_and_starts_with_the_candidates_corrections() -> None:
+    started: list[tuple[InterviewSetup, bool]] = []
+    view = SetupView({}, lambda s, v: started.append((s, v)), extract_posting)
+    view.candidate.value = "ana"
+    view.posting.text.value = STREAMING_POSTING
+    view.posting.read_button.click()
+    shown = view.posting.summary.value
+    assert "Senior Data Engineer, Streaming (AWS)" in shown and "Streaming" in shown and "kafka" in shown.lower()
+    assert view.posting.level.value == "senior" and view.posting.cloud.value == "aws"
+    assert view.posting.skills.value[0] == "streaming"
+    view.posting.skills.value = ("streaming", "data_quality")  # the candidate drops Spark, adds data quality
+    view.posting.level.value = "mid"
+    view.start.click()
+    setup = started[0][0]
+    assert setup.posting is not None and setup.posting.corrected
+    assert set(setup.posting.skills) == {"streaming", "data_quality"} and setup.posting.skills["streaming"] == 1.0
+    assert (setup.level, setup.cloud) == ("mid", "aws")  # the posting's, as corrected
+
+
+def test_a_posting_that_cannot_be_read_is_one_line_and_nothing_starts() -> None:
+    started: list[tuple[InterviewSetup, bool]] = []
+    view = SetupView({}, lambda s, v: started.append((s, v)), extract_posting)
+    view.candidate.value = "ana"
+    view.posting.text.value = "x" * 60_000
+    view.start.click()
+    assert started == [] and "50" in view.posting.summary.value and "could not be read" in view.error.value
+    view.posting.text.value = "Pastry chef wanted: croissants, laminated dough and early mornings."
+    view.start.click()
+    assert "no data-engineering skill" in view.posting.summary.value
+    setup = started[0][0]
+    assert setup.posting is not None and not setup.posting.is_data_engineering and setup.level == "mid"
 
 
 def test_a_typed_answer_shows_score_and_moves_to_the_next_question(tmp_path: Path) -> None:

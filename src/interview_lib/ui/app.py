@@ -10,7 +10,7 @@ from interview_lib.reports.plots import session_skills
 from interview_lib.settings import Settings
 from interview_lib.ui.browser_microphone import microphone
 from interview_lib.ui.views import RoomView, SetupView, report_view
-from interview_lib.wiring import open_interview, open_recorder, open_speaker
+from interview_lib.wiring import open_interview, open_reasoner, open_recorder, open_speaker
 
 
 def backend_status(settings: Settings) -> dict[str, str]:
@@ -46,5 +46,6 @@ def practice_interview(settings: Settings | None = None) -> w.Widget:
         speaker = open_speaker(settings) if voice else None
         root.children = [RoomView(interview, speaker, mic, note, finish).widget]
 
-    root.children = [SetupView(backend_status(settings), start).widget]
+    reader = open_reasoner(settings)  # reads a pasted job posting (the remote model when one is set)
+    root.children = [SetupView(backend_status(settings), start, reader.read_posting).widget]
     return root

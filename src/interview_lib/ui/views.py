@@ -11,7 +11,9 @@ from typing import Any
 
 import ipywidgets as w
 
+from interview_lib.domain import planning
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup
+from interview_lib.domain.posting import PostingProfile
 from interview_lib.domain.report import SessionReport, certainty_note
 from interview_lib.domain.skills import SKILLS
 from interview_lib.domain.states import InterviewState
@@ -22,6 +24,7 @@ from interview_lib.session.interview import Interview, TurnOutcome
 from interview_lib.speech.streaming import Samples
 from interview_lib.speech.tts import Speaker
 from interview_lib.ui.browser_microphone import StreamingMicrophone
+from interview_lib.ui.posting import PostingPanel
 
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024  # keep widget messages well under Databricks' limit
 
@@ -31,9 +34,15 @@ def _esc(text: object) -> str:
 
 
 class SetupView:
-    """Who, which role/level/cloud, focus skills, how many questions, voice on/off; shows backend status."""
+    """Who, which role/level/cloud, focus skills, how many questions, voice on/off, the job posting (optional);
+    shows backend status."""
 
-    def __init__(self, status: dict[str, str], on_start: Callable[[InterviewSetup, bool], None]) -> None:
+    def __init__(
+        self,
+        status: dict[str, str],
+        on_start: Callable[[InterviewSetup, bool], None],
+        read_posting: Callable[[str], PostingProfile],
+    ) -> None:
         self.candidate = w.Text(description="Candidate", placeholder="your name or id")
         self.cohort = w.Text(description="Cohort", value="default")
         self.role = w.Dropdown(description="Role", options=list(ROLES))
@@ -42,6 +51,7 @@ class SetupView:
         self.focus = w.SelectMultiple(description="Focus", options=[(t, k) for k, t in SKILLS.items()], rows=5)
         self.questions = w.IntSlider(description="Questions", value=5, min=1, max=15)
         self.voice = w.Checkbox(description="Voice (speak questions, record answers)", value=True)
+        self.posting = PostingPanel(read_posting)
         self.start = w.Button(description="Start interview", button_style="primary")
         self.error = w.HTML()
         lines = "".join(f"<li><b>{_esc(k)}</b>: {_esc(v)}</li>" for k, v in status.items())
@@ -58,6 +68,7 @@ class SetupView:
                 self.focus,
                 self.questions,
                 self.voice,
+                self.posting.widget,
                 self.status,
                 self.start,
                 self.error,
@@ -67,6 +78,11 @@ class SetupView:
     def _start(self, on_start: Callable[[InterviewSetup, bool], None]) -> None:
         if not self.candidate.value.strip():
             self.error.value = "<span style='color:#a40e26'>Enter a candidate id to start.</span>"
+            return
+        try:
+            posting = self.posting.profile()
+        except InterviewLibError as exc:
+            self.error.value = f"<span style='color:#a40e26'>{_esc(exc)}</span>"
             return
         self.start.disabled = True
         setup = InterviewSetup(
@@ -78,7 +94,7 @@ class SetupView:
             focus_skills=list(self.focus.value),
             core_questions=self.questions.value,
         )
-        on_start(setup, self.voice.value)
+        on_start(planning.with_posting(setup, posting), self.voice.value)
 
 
 class RecordingTimer:
