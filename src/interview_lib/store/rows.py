@@ -23,8 +23,9 @@ def session_row(
     mlflow_run_id: str | None = None,
     mlflow_synced: bool = False,
     bundle_target: str | None = None,
+    owner: str | None = None,
 ) -> dict[str, object]:
-    """The ``sessions`` row for ``session`` as it stands."""
+    """The ``sessions`` row for ``session`` as it stands (``owner``: the web app's signed-in user)."""
     setup = session.setup
     return {
         "session_id": session.session_id,
@@ -45,6 +46,7 @@ def session_row(
         "bundle_target": bundle_target,
         "updated_at": now,
         "notes_json": _json(session.notes),
+        "owner": owner,
     }
 
 

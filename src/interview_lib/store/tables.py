@@ -137,6 +137,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
         "how far each score can be trusted (high, medium, low and why), and the points it counted",
     ),
+    Migration(
+        4,
+        "sessions",
+        (_f("owner", pa.string()),),
+        "who the session belongs to: the signed-in user of the web app (null for the notebook room and the CLI)",
+    ),
 )
 
 TABLES: tuple[str, ...] = tuple(dict.fromkeys(m.table for m in MIGRATIONS))
