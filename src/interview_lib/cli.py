@@ -387,6 +387,14 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the live interview as a web app (a Databricks App when the platform runs it)."""
+    from interview_lib.app.server import serve
+
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
 def _progress(unit: str) -> Callable[[int, int], None]:
     """A one-line counter on stderr for long batch work."""
 
@@ -485,6 +493,11 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--port", type=int, default=5000)
     ui.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: this machine only)")
     ui.set_defaults(handler=cmd_ui)
+
+    serve = commands.add_parser("serve", help="the live interview in the browser, as a web app or a Databricks App")
+    serve.add_argument("--host", default=None, help="interface (default: 127.0.0.1; 0.0.0.0 inside Databricks Apps)")
+    serve.add_argument("--port", type=int, default=None, help="port (default: $DATABRICKS_APP_PORT when set, else 8000)")
+    serve.set_defaults(handler=cmd_serve)
 
     score = commands.add_parser("score", help="score a JSONL file of answers")
     score.add_argument("--input", required=True, help='JSONL lines {"id", "question", "answer", "skill"?}')
