@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 
 from interview_lib.bank import load_bank
+from interview_lib.domain import planning
 from interview_lib.domain.models import ROLES, Cloud, InterviewSetup, Level, Role
 from interview_lib.domain.report import SessionReport
 from interview_lib.reasoning.base import Reasoner
@@ -73,11 +74,20 @@ def simulated_session(
     cloud: Cloud = "databricks-agnostic",
     questions: int = 3,
     seed: int = 0,
+    posting: str | bytes | None = None,
 ) -> SessionReport:
-    """One recorded interview taken by ``candidate`` (``simulated:<profile>``); returns its report."""
+    """One recorded interview taken by ``candidate`` (``simulated:<profile>``), following the job ``posting``
+    when one is given; returns its report.
+
+    Raises:
+        ConfigurationError: the posting is empty, too long or not text.
+    """
     simulated = parse_candidate(candidate, seed)
     setup = InterviewSetup(
         candidate_id=simulated.name, role=role, level=level, cloud=cloud, core_questions=questions, seed=seed
     )
-    interview = open_interview(setup, settings)
+    reasoner = open_reasoner(settings, seed=seed)
+    if posting is not None:
+        setup = planning.with_posting(setup, reasoner.read_posting(posting))
+    interview = open_interview(setup, settings, reasoner=reasoner)
     return run_simulated_interview(interview, simulated)
