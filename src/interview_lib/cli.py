@@ -13,7 +13,9 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
+from interview_lib.domain import planning
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup, Question
+from interview_lib.domain.posting import PostingProfile
 from interview_lib.domain.states import InterviewState
 from interview_lib.errors import ConfigurationError, InterviewLibError
 from interview_lib.reports.render import render_html, render_text
@@ -47,6 +49,9 @@ def _setup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--session-id", default=None, help="id for the new session: letters, digits, . _ - (default: a random UUID)"
     )
+    parser.add_argument(
+        "--job-description", default=None, metavar="FILE", help="a job posting (text) for the interview to follow"
+    )
 
 
 def _setup(args: argparse.Namespace, candidate_id: str | None = None) -> InterviewSetup:
@@ -61,6 +66,32 @@ def _setup(args: argparse.Namespace, candidate_id: str | None = None) -> Intervi
         focus_skills=args.focus,
         seed=args.seed,
     )
+
+
+def _open(args: argparse.Namespace, settings: Settings, *, spoken: bool, candidate_id: str | None = None) -> Interview:
+    """The interview the arguments ask for, following ``--job-description`` when given (what was read is shown)."""
+    setup = _setup(args, candidate_id)
+    reasoner = open_reasoner(settings, seed=args.seed)
+    if args.job_description:
+        path = Path(args.job_description)
+        if not path.is_file():
+            raise ConfigurationError(f"no job posting file at {path}")
+        posting = reasoner.read_posting(path.read_bytes())
+        setup = planning.with_posting(setup, posting)
+        print(_posting_summary(posting))
+    return open_interview(setup, settings, spoken=spoken, session_id=args.session_id, reasoner=reasoner)
+
+
+def _posting_summary(posting: PostingProfile) -> str:
+    lines = [f"Job posting: {posting.title or '(untitled)'}"]
+    if posting.is_data_engineering:
+        skills = ", ".join(f"{s} {w:.2f}" for s, w in sorted(posting.skills.items(), key=lambda kv: -kv[1]))
+        lines += [
+            f"  level {posting.level or 'not stated'}, cloud {posting.cloud or 'not named'}",
+            f"  skills: {skills}",
+            f"  technologies: {', '.join(posting.technologies) or 'none named'}",
+        ]
+    return "\n".join(lines + [f"  ({note})" for note in posting.notes])
 
 
 def _print_outcome(outcome: TurnOutcome, out: TextIO) -> None:
@@ -98,7 +129,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         from interview_lib.speech.tts import create_tts
 
         voice = create_tts("piper").synthesize  # the candidate's voice (the interviewer's is settings.tts)
-    interview = open_interview(_setup(args, candidate.name), settings, spoken=args.voice, session_id=args.session_id)
+    interview = _open(args, settings, spoken=args.voice, candidate_id=candidate.name)
     out = sys.stdout
     mode = "spoken answers, transcribed" if args.voice else "typed answers"
     print(f"DataReady demo: {candidate.name} interviews for {args.role} ({args.level}), offline, {mode}.", file=out)
@@ -121,7 +152,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
     """An interactive interview: typed answers (one per line), audio files from a folder, or the microphone."""
     spoken = bool(args.answers_dir or args.voice)
-    interview = open_interview(_setup(args), settings, spoken=spoken, session_id=args.session_id)
+    interview = _open(args, settings, spoken=spoken)
     if args.answers_dir:
         return _answer_from_files(
             interview, settings, sorted(p for p in Path(args.answers_dir).iterdir() if p.is_file())
@@ -496,7 +527,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="the live interview in the browser, as a web app or a Databricks App")
     serve.add_argument("--host", default=None, help="interface (default: 127.0.0.1; 0.0.0.0 inside Databricks Apps)")
-    serve.add_argument("--port", type=int, default=None, help="port (default: $DATABRICKS_APP_PORT when set, else 8000)")
+    serve.add_argument(
+        "--port", type=int, default=None, help="port (default: $DATABRICKS_APP_PORT when set, else 8000)"
+    )
     serve.set_defaults(handler=cmd_serve)
 
     score = commands.add_parser("score", help="score a JSONL file of answers")

@@ -47,6 +47,8 @@ def session_row(
         "updated_at": now,
         "notes_json": _json(session.notes),
         "owner": owner,
+        "posting_sha256": setup.posting.sha256 if setup.posting else None,
+        "posting_title": setup.posting.title if setup.posting else None,
     }
 
 

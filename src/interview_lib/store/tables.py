@@ -143,6 +143,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         (_f("owner", pa.string()),),
         "who the session belongs to: the signed-in user of the web app (null for the notebook room and the CLI)",
     ),
+    Migration(
+        5,
+        "sessions",
+        (_f("posting_sha256", pa.string()), _f("posting_title", pa.string())),
+        "the job posting the interview followed (its hash and title; the extracted fields are in setup_json), so "
+        "cohort reports can be grouped by target job",
+    ),
 )
 
 TABLES: tuple[str, ...] = tuple(dict.fromkeys(m.table for m in MIGRATIONS))
