@@ -5,10 +5,13 @@ The tables are written by the normal local path (delta-rs) and read through Spar
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import pytest
 
 from interview_lib.analytics import cohort
+from interview_lib.reasoning import create_reasoner
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.settings import Settings
 from interview_lib.simulate.sessions import simulate_cohort
@@ -69,7 +72,8 @@ def test_the_scorer_runs_on_spark_executors_with_map_in_pandas(
     )
     store = open_store(settings)
     turns = spark.read.format("delta").load(store.path("turns"))  # type: ignore[attr-defined]
-    scored = score_turns_spark(turns, "scripted:6", datetime(2026, 5, 1, tzinfo=timezone.utc)).toPandas()
+    scorer = functools.partial(create_reasoner, "scripted:6")
+    scored = score_turns_spark(turns, scorer, datetime(2026, 5, 1, tzinfo=timezone.utc)).toPandas()
     answered = store.read("turns").to_pandas()
     answered = answered[answered["transcript"].notna()]
     assert sorted(zip(scored["session_id"], scored["turn_no"])) == sorted(

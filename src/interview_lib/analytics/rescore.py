@@ -209,19 +209,18 @@ def calibration(scores: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scorer", "reviewed_turns", "spearman", "mean_abs_diff"])
 
 
-def score_turns_spark(turns: SparkFrame, scorer: str, now: datetime) -> SparkFrame:
-    """Score a DataFrame of ``turns`` rows with ``scorer`` on the executors (``mapInPandas``): ``scores`` rows.
+def score_turns_spark(turns: SparkFrame, make_scorer: Callable[[], Reasoner], now: datetime) -> SparkFrame:
+    """Score a DataFrame of ``turns`` rows on the executors (``mapInPandas``): ``scores`` rows.
 
-    Each Python worker builds its own reasoner once (the rubric loads its model from the installed wheel), then
-    scores its partitions in batches. The caller appends the result (``SparkDeltaStore.append``) or filters it
+    ``make_scorer`` (picklable, e.g. ``functools.partial(wiring.open_reasoner, settings, spec="rubric")``) runs
+    once in each Python worker (the rubric loads its model from the installed wheel), which then scores its
+    partitions in batches. The caller appends the result (``SparkDeltaStore.append``) or filters it
     against existing scores first, as ``pending_turns`` does locally.
     """
     from interview_lib.store.spark import column_list
 
     def batches(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        from interview_lib.reasoning import create_reasoner
-
-        reasoner = create_reasoner(scorer)
+        reasoner = make_scorer()
         for frame in frames:
             turns_ = [Turn.model_validate_json(j) for j in frame["turn_json"]]
             pairs = [(t.question, t.transcript or Transcript(text="")) for t in turns_]
