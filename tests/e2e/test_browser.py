@@ -28,6 +28,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from interview_lib.domain.models import InterviewSetup
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.speech.tts_piper import PiperSpeech
 from interview_lib.store.local import LocalDeltaStore
@@ -352,6 +353,34 @@ def test_an_uploaded_recording_is_transcribed_and_scored(page: Page, site: Site)
     spoken = _turns(site.home, session_id)[0]
     assert "small table" in spoken["transcript"].lower() and spoken["audio_ref"]
     assert _run(site.home, session_id).info.status == "FINISHED"
+    assert room.errors == []
+
+
+POSTING = (
+    "Senior Data Engineer, Streaming\nYou will run Kafka and Spark Structured Streaming jobs on AWS: watermarks, "
+    "late events and exactly-once sinks.\n"
+)
+
+
+def test_the_setup_reads_a_job_posting_and_the_interview_follows_the_corrected_one(page: Page, site: Site) -> None:
+    room = _voila_room(page, site)
+    room.set_up("voila-posting", questions=1, voice=False)
+    room.scope.get_by_label("Job posting", exact=True).fill(POSTING)
+    room.button("Read posting").click()
+    summary = room.scope.locator(".widget-html-content", has_text="Senior Data Engineer, Streaming")
+    expect(summary).to_be_visible(timeout=SLOW_MS)
+    assert "Streaming" in summary.inner_text() and "kafka" in summary.inner_text().lower()
+    level = room.scope.get_by_label("Its level", exact=True)
+    expect(level).to_have_value("senior")
+    level.select_option("mid")  # the candidate corrects what was read
+    room.start()
+    assert room.type_until_report(TYPED) >= 1
+    text, session_id = room.report()
+    assert "Fit to the posting: Senior Data Engineer, Streaming" in text
+    [row] = LocalDeltaStore(site.home / "delta").read("sessions", session_id).to_pylist()
+    setup = InterviewSetup.model_validate_json(row["setup_json"])
+    assert setup.level == "mid" and setup.posting is not None and setup.posting.corrected
+    assert row["posting_title"] == "Senior Data Engineer, Streaming"
     assert room.errors == []
 
 
