@@ -251,6 +251,15 @@ def test_a_typed_interview_goes_from_setup_to_the_report_and_lands_in_delta_and_
     assert run.info.status == "FINISHED" and run.data.metrics["session.answered"] == 2
 
 
+def test_the_page_and_what_its_setup_form_offers_are_served(server: Server) -> None:
+    status, page = server.http("/")
+    assert status == 200 and "static/app.js" in page and "http" not in page.replace("http-equiv", "")
+    status, options = server.http("/api/options")
+    assert status == 200 and "data-engineer" in options["roles"] and options["skills"]["sql"] == "SQL"
+    assert server.http("/static/pcm-worklet.js")[0] == 200
+    assert server.http("/api/me", user="ana@example.com") == (200, {"user": "ana@example.com"})
+
+
 def test_a_bad_message_gets_an_error_and_the_session_carries_on(server: Server) -> None:
     client = server.connect(server.setup())
     client.until("connected")

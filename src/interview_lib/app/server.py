@@ -136,7 +136,7 @@ def _api(app: FastAPI, state: App) -> None:
 
     @app.get("/api/options")
     async def options() -> dict[str, Any]:
-        return {"roles": ROLES, "levels": LEVELS, "clouds": CLOUDS, "skills": SKILLS}
+        return {"roles": list(ROLES), "levels": list(LEVELS), "clouds": list(CLOUDS), "skills": dict(SKILLS)}
 
     @app.post("/api/interview/setup")
     async def setup(request: SetupRequest, http: Request) -> JSONResponse:
