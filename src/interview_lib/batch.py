@@ -38,19 +38,22 @@ def run_cohort_report(
     cohort: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    posting: str | None = None,
 ) -> CohortOutputs:
-    """Build the cohort report into ``output``.
+    """Build the cohort report into ``output`` (``posting``: only sessions that followed that job posting, named
+    by its sha256 or title).
 
     Raises:
         StoreError: no scored answers match the filters.
     """
-    data = _load(store, cohort=cohort, since=since, until=until)
+    data = _load(store, cohort=cohort, since=since, until=until, posting=posting)
     if data.empty:
+        target = f" for the posting {posting!r}" if posting else ""
         raise StoreError(
-            f"no scored answers for cohort {cohort or '(all)'} in that period: "
+            f"no scored answers for cohort {cohort or '(all)'}{target} in that period: "
             "run interviews first, or `dataready simulate-cohort` for demo data"
         )
-    report = analytics.build(data, cohort or "all cohorts")
+    report = analytics.build(data, (cohort or "all cohorts") + (f" · posting {posting}" if posting else ""))
     output.mkdir(parents=True, exist_ok=True)
     period = " – ".join(d.date().isoformat() for d in (since, until) if d) or None
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -77,12 +80,15 @@ def publish_cohort_report(
     cohort: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    posting: str | None = None,
 ) -> tuple[CohortOutputs, str | None]:
     """Build the cohort report and log it as an MLflow run (best effort: the files are the result)."""
-    outputs = run_cohort_report(open_store(settings), output, cohort=cohort, since=since, until=until)
+    store = open_store(settings)
+    outputs = run_cohort_report(store, output, cohort=cohort, since=since, until=until, posting=posting)
     report = outputs.report
     params = {
         "cohort": cohort or "all",
+        "posting": posting or "",
         "since": since.isoformat() if since else "",
         "until": until.isoformat() if until else "",
     }

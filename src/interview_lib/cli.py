@@ -341,7 +341,12 @@ def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
     from interview_lib.batch import publish_cohort_report
 
     outputs, run_id = publish_cohort_report(
-        settings, Path(args.output), cohort=args.cohort, since=_date(args.since), until=_date(args.until)
+        settings,
+        Path(args.output),
+        cohort=args.cohort,
+        since=_date(args.since),
+        until=_date(args.until),
+        posting=args.posting or None,
     )
     report = outputs.report
     print(f"{report.candidates} candidates, {report.sessions} sessions, mean {report.overall:.1f} → {outputs.html}")
@@ -493,6 +498,9 @@ def build_parser() -> argparse.ArgumentParser:
     cohort.add_argument("--cohort", default=None, help="cohort name (default: every cohort)")
     cohort.add_argument("--since", default=None, help="first day, YYYY-MM-DD")
     cohort.add_argument("--until", default=None, help="day after the last, YYYY-MM-DD")
+    cohort.add_argument(
+        "--posting", default=None, help="only sessions that followed this job posting (sha256 or title)"
+    )
     cohort.add_argument("--output", required=True, help="folder for cohort_report.html and the extract")
     cohort.set_defaults(handler=cmd_cohort)
 

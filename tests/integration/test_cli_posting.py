@@ -65,3 +65,18 @@ def test_a_posting_outside_data_engineering_says_so_and_the_role_mix_asks(tmp_pa
     result = run_cli(home, [*demo_command("chef", 1, questions=2, follow_ups=0), "--job-description", str(posting)])
     assert result.returncode == 0, result.stderr
     assert "asks for no data-engineering skill" in result.stdout and "Fit to the posting" not in result.stdout
+
+
+def test_a_cohort_report_can_take_only_the_sessions_that_followed_one_posting(tmp_path: Path) -> None:
+    posting = tmp_path / "posting.txt"
+    posting.write_text(STREAMING)
+    home = tmp_path / "home"
+    followed = [*demo_command("followed", 1, questions=1, follow_ups=0), "--job-description", str(posting)]
+    assert run_cli(home, followed).returncode == 0
+    assert run_cli(home, demo_command("general", 2, questions=1, follow_ups=0)).returncode == 0
+    title = "Senior Data Engineer — Real-time Platform"
+    report = run_cli(home, cli_command("cohort", "--posting", title, "--output", str(tmp_path / "out")))
+    assert report.returncode == 0, report.stderr
+    assert report.stdout.startswith("1 candidates, 1 sessions")
+    every = run_cli(home, cli_command("cohort", "--output", str(tmp_path / "all")))
+    assert every.returncode == 0 and ", 2 sessions, " in every.stdout.splitlines()[0]

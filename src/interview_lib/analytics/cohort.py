@@ -50,11 +50,15 @@ def load(
     since: datetime | None = None,
     until: datetime | None = None,
     scorer_version: str | None = None,
+    posting: str | None = None,
 ) -> CohortData:
-    """Scored turns of the cohort (all cohorts when ``cohort`` is None) between ``since`` and ``until``."""
+    """Scored turns of the cohort (all cohorts when ``cohort`` is None) between ``since`` and ``until``; with
+    ``posting`` (a posting's sha256 or title) only the sessions that followed that job posting."""
     sessions = store.read("sessions").to_pandas()
     if cohort is not None:
         sessions = sessions[sessions["cohort"] == cohort]
+    if posting is not None:
+        sessions = sessions[(sessions["posting_sha256"] == posting) | (sessions["posting_title"] == posting)]
     if since is not None:
         sessions = sessions[sessions["created_at"] >= pd.Timestamp(since)]
     if until is not None:
@@ -212,6 +216,7 @@ def load_spark(
     cohort: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    posting: str | None = None,
 ) -> CohortData:
     """``load`` as Spark DataFrame code, for tables too big for one machine (Unity Catalog on Databricks).
 
@@ -227,6 +232,8 @@ def load_spark(
     sessions = frame("sessions")
     if cohort is not None:
         sessions = sessions.where(F.col("cohort") == cohort)
+    if posting is not None:
+        sessions = sessions.where((F.col("posting_sha256") == posting) | (F.col("posting_title") == posting))
     if since is not None:
         sessions = sessions.where(F.col("created_at") >= F.lit(since))
     if until is not None:
