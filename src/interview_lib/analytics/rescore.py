@@ -20,7 +20,7 @@ from interview_lib.analytics.scores import HUMAN, automatic, first_per_turn
 from interview_lib.domain.models import Transcript, Turn
 from interview_lib.domain.scoring import DIMENSIONS
 from interview_lib.errors import StoreError
-from interview_lib.reasoning.base import Reasoner
+from interview_lib.reasoning.base import Scorer
 from interview_lib.store.base import Store
 from interview_lib.store.rows import score_row
 from interview_lib.store.tables import rows_to_arrow, schema
@@ -84,7 +84,7 @@ def pending_turns(
 
 def rescore(
     store: Store,
-    reasoner: Reasoner,
+    reasoner: Scorer,
     *,
     baseline: str | None = None,
     certainty: str | None = None,
@@ -209,7 +209,7 @@ def calibration(scores: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["scorer", "reviewed_turns", "spearman", "mean_abs_diff"])
 
 
-def score_turns_spark(turns: SparkFrame, make_scorer: Callable[[], Reasoner], now: datetime) -> SparkFrame:
+def score_turns_spark(turns: SparkFrame, make_scorer: Callable[[], Scorer], now: datetime) -> SparkFrame:
     """Score a DataFrame of ``turns`` rows on the executors (``mapInPandas``): ``scores`` rows.
 
     ``make_scorer`` (picklable, e.g. ``functools.partial(wiring.open_reasoner, settings, spec="rubric")``) runs

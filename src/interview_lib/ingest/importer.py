@@ -21,7 +21,7 @@ from interview_lib.domain.report import build_report
 from interview_lib.domain.states import InterviewState
 from interview_lib.errors import AudioError
 from interview_lib.ingest.lines import AnswerLine, BadLine, read_lines
-from interview_lib.reasoning.base import Reasoner
+from interview_lib.reasoning.base import Scorer
 from interview_lib.session.recorder import TableRecorder
 from interview_lib.speech.audio import decode, read_bytes
 from interview_lib.speech.stt import SpeechToText
@@ -51,7 +51,7 @@ def _read(path: Path, result: ImportResult) -> dict[str, list[tuple[int, AnswerL
 def import_answers(
     path: Path,
     *,
-    reasoner: Reasoner,
+    reasoner: Scorer,
     recorder: TableRecorder,
     stt: SpeechToText | None = None,
     cohort: str = "imported",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from interview_lib.domain.models import Evaluation, Transcript
 from interview_lib.ingest.lines import AnswerLine
-from interview_lib.reasoning.base import Reasoner
+from interview_lib.reasoning.base import Scorer
 
 CHUNK = 256
 
@@ -31,7 +31,7 @@ def to_output(item: AnswerLine, evaluation: Evaluation) -> dict[str, object]:
     }
 
 
-def score_items(reasoner: Reasoner, items: list[AnswerLine]) -> Iterator[dict[str, object]]:
+def score_items(reasoner: Scorer, items: list[AnswerLine]) -> Iterator[dict[str, object]]:
     """Score answers in chunks (the rubric embeds each chunk in one batch)."""
     for start in range(0, len(items), CHUNK):
         chunk = items[start : start + CHUNK]

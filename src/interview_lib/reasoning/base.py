@@ -21,12 +21,25 @@ class QuestionRequest:
     attempt: int = 1
 
 
-@runtime_checkable
-class Reasoner(Protocol):
-    """Asks questions, follows up and scores answers."""
+class Scorer(Protocol):
+    """Scores answers: all that batch scoring, importing and re-scoring need."""
 
     name: str
     version: str
+
+    def evaluate(self, question: Question, transcript: Transcript) -> Evaluation:
+        """Score one answer, or say ``unscored`` with a reason. Never raises for bad answers."""
+        ...
+
+    def evaluate_many(self, items: Sequence[tuple[Question, Transcript]]) -> list[Evaluation]:
+        """Score many answers in order (batch scoring and re-scoring); a backend may batch the work."""
+        ...
+
+
+@runtime_checkable
+class Reasoner(Scorer, Protocol):
+    """Asks questions, follows up and scores answers."""
+
     notes: list[str]  # what the report should say about this reasoner (e.g. a switch to offline)
 
     def next_question(self, request: QuestionRequest) -> Question | None:
@@ -37,14 +50,6 @@ class Reasoner(Protocol):
         self, question: Question, transcript: Transcript, evaluation: Evaluation, kind: FollowUpType
     ) -> Question | None:
         """A follow-up of ``kind`` to a weak answer; ``None`` when it has none."""
-        ...
-
-    def evaluate(self, question: Question, transcript: Transcript) -> Evaluation:
-        """Score one answer, or say ``unscored`` with a reason. Never raises for bad answers."""
-        ...
-
-    def evaluate_many(self, items: Sequence[tuple[Question, Transcript]]) -> list[Evaluation]:
-        """Score many answers in order (batch scoring and re-scoring); a backend may batch the work."""
         ...
 
     def read_posting(self, data: str | bytes) -> PostingProfile:
