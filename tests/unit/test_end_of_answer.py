@@ -113,6 +113,27 @@ def test_a_late_thinking_check_does_not_hold_a_later_pause() -> None:
     assert detector.hold(2) is not None
 
 
+def test_a_pause_being_checked_cannot_end_the_answer_until_the_check_comes_back() -> None:
+    detector = EndOfAnswer(Listening(silence_s=4.0))
+    (_, countdown), *_ = feed(detector, np.concatenate([speech(2), room(1.5)]))
+    detector.checking(countdown.pause)
+    assert feed(detector, room(10)) == []  # the silence ran out while the check was under way
+    ended = detector.checked(countdown.pause, thinking=False)
+    assert ended is not None and ended.kind == "ended" and detector.ended
+
+
+def test_a_check_that_finds_thinking_holds_the_pause_and_a_stale_one_changes_nothing() -> None:
+    detector = EndOfAnswer(Listening(silence_s=4.0))
+    (_, first), *_ = feed(detector, np.concatenate([speech(2), room(1.5)]))
+    detector.checking(first.pause)
+    feed(detector, np.concatenate([speech(1), room(1.5)]))  # spoke again: the second pause has its own check
+    assert detector.checked(first.pause, thinking=True) is None and detector.phase is Phase.COUNTING
+    detector.checking(detector.pause)
+    held = detector.checked(detector.pause, thinking=True)
+    assert held is not None and held.kind == "held" and feed(detector, room(20)) == []
+    assert detector.checked(detector.pause, thinking=False) is None  # no check under way any more
+
+
 def test_the_same_audio_gives_the_same_signals_whatever_the_block_size() -> None:
     audio = np.concatenate([room(0.5), speech(1.5), room(2), speech(0.7), room(5)])
     whole, odd = EndOfAnswer(), EndOfAnswer()

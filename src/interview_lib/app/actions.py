@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 
 from interview_lib.app import messages
@@ -13,6 +14,8 @@ from interview_lib.app.sessions import Runtime, Sessions, off_loop
 from interview_lib.domain.states import TERMINAL
 from interview_lib.session.intake import LiveAnswer
 from interview_lib.session.interview import TurnOutcome
+
+log = logging.getLogger(__name__)
 
 
 class Actions:
@@ -94,7 +97,12 @@ class Actions:
         """Run ``work`` alongside, keeping a reference until it is done."""
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Future[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("session %s: %s", self.runtime.session_id, error, exc_info=error)
 
     async def report(self) -> None:
         """End the interview and send the report."""

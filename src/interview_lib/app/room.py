@@ -13,7 +13,9 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio
 import numpy as np
+from anyio import to_thread
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from interview_lib.app import messages
@@ -51,7 +53,8 @@ MAX_FRAME_BYTES = 256 * 1024  # one binary frame: 8 s of 16 kHz 16-bit audio (th
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # an uploaded recording (ten minutes of WAV at 16 kHz is 19 MiB)
 MAX_TEXT_CHARS = MAX_UPLOAD_BYTES * 4 // 3 + 64 * 1024  # a JSON message: that recording in base64, and room
 LATE_FRAMES_S = 3.0  # frames this soon after a live answer closed are the page catching up, not a mistake
-THINK_CHECK_S = 4.0  # how much of the last utterance a thinking check listens to
+THINK_CHECK_S = 2.5  # how much of the end of the last utterance a thinking check listens to ("let me think")
+THINK_CHECK_TIMEOUT_S = 15.0  # past this a thinking check gives up, and the pause may end the answer
 HANDS_FREE_SILENCE_S = Listening().silence_s
 
 
@@ -267,14 +270,16 @@ class Conversation:
     async def _signal(self, signal: Signal, detector: EndOfAnswer | None, live: LiveAnswer[TurnOutcome]) -> None:
         total = detector.options.silence_s if detector else 0.0
         phase = {"countdown": "started", "cancelled": "cancelled", "held": "held", "ended": "ended"}[signal.kind]
-        self.runtime.broadcast(CountdownOut(phase=phase, seconds_left=signal.seconds_left, total_s=total))
+        countdown = CountdownOut(phase=phase, seconds_left=signal.seconds_left, total_s=total, reason=signal.reason)
+        self.runtime.broadcast(countdown)
         if signal.kind == "countdown" and detector is not None:
+            detector.checking(signal.pause)  # this pause cannot end the answer before the check says
             self.actions.background(self._thinking(detector, live, signal.pause))
         elif signal.kind == "ended" and self.runtime.close_live() is live:
             await self.actions.finish(live)
 
     async def _thinking(self, detector: EndOfAnswer, live: LiveAnswer[TurnOutcome], pause: int) -> None:
-        """Listen again to the end of what was said: a pause after "let me think" holds the countdown."""
+        """Listen again to the end of what was said before the pause: after "let me think" the pause is held."""
         runtime = self.runtime
         async with runtime.lock:
             if runtime.detector is not detector:
@@ -282,21 +287,24 @@ class Conversation:
             start, end = detector.utterance()
             first = max(start, end - int(THINK_CHECK_S * SAMPLE_RATE)) - SAMPLE_RATE // 5
             clip = live.audio().samples[max(0, first) : end + SAMPLE_RATE // 5]
+        thinking = await self._sounds_like_thinking(clip)
+        async with runtime.lock:
+            if runtime.detector is detector and (signal := detector.checked(pause, thinking=thinking)) is not None:
+                await self._signal(signal, detector, live)
+
+    async def _sounds_like_thinking(self, clip: np.ndarray) -> bool:
         recogniser = self.sessions.voices.recogniser()
         audio = DecodedAudio(clip, "stream", truncated=False, original_duration_s=None)
+        began = time.monotonic()
         try:
-            said = (await off_loop(lambda: recogniser.transcribe(audio))).text
-        except Exception:  # no thinking check: the countdown simply runs
-            log.exception("session %s: the thinking check failed", runtime.session_id)
-            return
-        if not is_thinking(said):
-            return
-        async with runtime.lock:
-            if runtime.detector is detector and (held := detector.hold(pause)) is not None:
-                total = detector.options.silence_s
-                runtime.broadcast(
-                    CountdownOut(phase="held", seconds_left=held.seconds_left, total_s=total, reason="thinking")
-                )
+            with anyio.fail_after(THINK_CHECK_TIMEOUT_S):  # a stuck recogniser must not keep the answer open
+                said = await to_thread.run_sync(lambda: recogniser.transcribe(audio), abandon_on_cancel=True)
+        except Exception:  # no verdict: the pause counts as the end of the answer
+            log.exception("session %s: the thinking check failed", self.runtime.session_id)
+            return False
+        thinking = is_thinking(said.text)
+        log.info("session %s: thinking check %s in %.1f s", self.runtime.session_id, thinking, time.monotonic() - began)
+        return thinking
 
 
 def _decoded(audio: str) -> bytes:

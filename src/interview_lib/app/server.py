@@ -182,6 +182,12 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     import uvicorn
 
     chosen_host, chosen_port = listen_address(host, port, os.environ)
+    app_log = logging.getLogger("interview_lib.app")
+    if not app_log.handlers:  # the app's own lines beside uvicorn's, at the same level
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        app_log.addHandler(handler)
+        app_log.setLevel(logging.INFO)
     config = uvicorn.Config(
         create_app(settings),
         host=chosen_host,

@@ -1,6 +1,7 @@
 """Hands-free end of an answer: the answer ends after a stretch of silence once the candidate has spoken, a visible
 countdown runs during that silence, and any speech cancels it. A pause after "let me think" holds the countdown
-until the candidate speaks again, so thinking never submits an answer.
+until the candidate speaks again, so thinking never submits an answer: the caller checks what was said just before
+each pause (``checking`` / ``checked``), and the pause cannot end the answer while that check is under way.
 
 Pure: the detector looks only at the 16 kHz mono float32 samples it is fed and counts time in samples, never on a
 clock, so the web app, the notebook room's microphone and the terminal recorder can share it and tests can feed it
@@ -97,6 +98,7 @@ class EndOfAnswer:
         self._spoken = 0  # samples of speech heard
         self._voice_end = 0  # where the last speech ended
         self._utterance_start = 0
+        self._checking = 0  # the pause whose thinking check is under way (0: none)
 
     # -- what the caller asks -------------------------------------------------------------------------
     @property
@@ -128,6 +130,23 @@ class EndOfAnswer:
         reason = "thinking" if pause is not None else "asked"
         self.phase = Phase.HOLDING
         return Signal("held", self.seconds_left, self.pause, reason)
+
+    def checking(self, pause: int) -> None:
+        """A thinking check of ``pause`` (what was said just before it) is under way: until :meth:`checked`, the
+        silence of that pause cannot end the answer, so a slow check never lets a thinking pause submit."""
+        self._checking = pause
+
+    def checked(self, pause: int, *, thinking: bool) -> Signal | None:
+        """The thinking check of ``pause`` came back: held when the candidate is thinking; ended when they are not
+        and the silence ran out while the check was under way; None otherwise (or when the check is stale)."""
+        if pause != self._checking:
+            return None
+        self._checking = 0
+        if pause != self.pause:
+            return None
+        if thinking:
+            return self.hold(pause)
+        return self._silence()
 
     # -- audio ------------------------------------------------------------------------------------------
     def feed(self, samples: Samples) -> list[Signal]:
@@ -176,7 +195,7 @@ class EndOfAnswer:
         if self.phase in (Phase.WAITING, Phase.HOLDING) or self._spoken < self.options.min_speech_s * self.sample_rate:
             return None
         silent = self.silence_s
-        if silent >= self.options.silence_s:
+        if silent >= self.options.silence_s and self._checking != self.pause:
             self.phase = Phase.ENDED
             return Signal("ended", 0.0, self.pause)
         if self.phase is Phase.SPEAKING and silent >= self.options.countdown_after_s:
