@@ -169,3 +169,34 @@ def test_an_uploaded_recording_and_a_typed_answer_are_scored_and_every_text_stay
     first, second = site.server.turns(session_id)
     assert "small table" in first["transcript"].lower() and first["audio_ref"]
     assert second["transcript"].startswith(HOSTILE) and not second["audio_ref"]
+
+
+POSTING = (
+    "Senior Data Engineer, Streaming\nYou will run Kafka and Spark Structured Streaming on AWS: watermarks, late "
+    "events, exactly-once sinks and stateful aggregations.\n"
+)
+
+
+def test_a_pasted_posting_is_shown_corrected_and_followed_to_the_reports_fit_section(page: Page, site: Site) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site.server.base + "/")
+    page.get_by_label("Candidate").fill("posting-page")
+    page.get_by_label("Core questions").fill("1")
+    page.get_by_label("Follow-ups per question").fill("0")
+    page.get_by_label("Questions are spoken and answers recorded").uncheck()
+    page.get_by_placeholder("Paste the posting you are practising for").fill(POSTING)
+    page.get_by_role("button", name="Read posting").click()
+    expect(page.locator("#posting-summary")).to_contain_text("Senior Data Engineer, Streaming: level senior, cloud aws")
+    expect(page.get_by_label("Its level")).to_have_value("senior")
+    page.get_by_label("Its level").select_option("mid")  # the candidate corrects what was read
+    page.get_by_role("button", name="Start interview").click()
+    expect(page.get_by_text("Question 1 of 1")).to_be_visible(timeout=TURN_MS)
+    page.get_by_placeholder("…or type your answer here").fill("Watermarks bound how long state waits for late events.")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#report-view")).to_be_visible(timeout=TURN_MS)
+    expect(page.locator("#report-fit")).to_contain_text("Fit to the posting: Senior Data Engineer, Streaming")
+    assert errors == []
+    session_id = re.sub(r"^#report=", "", page.evaluate("location.hash"))
+    row = site.server.session_row(session_id)
+    assert row["level"] == "mid" and row["posting_title"] == "Senior Data Engineer, Streaming"

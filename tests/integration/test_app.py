@@ -260,6 +260,38 @@ def test_the_page_and_what_its_setup_form_offers_are_served(server: Server) -> N
     assert server.http("/api/me", user="ana@example.com") == (200, {"user": "ana@example.com"})
 
 
+STREAMING_POSTING = (
+    "Senior Data Engineer, Streaming\nYou will run Kafka and Spark Structured Streaming on AWS: watermarks, late "
+    "events, exactly-once sinks and stateful aggregations.\n"
+)
+
+
+def test_a_pasted_posting_is_read_corrected_and_followed_by_the_interview(server: Server) -> None:
+    status, profile = server.http("/api/posting", {"text": STREAMING_POSTING})
+    assert status == 200 and profile["title"] == "Senior Data Engineer, Streaming"
+    assert profile["level"] == "senior" and profile["cloud"] == "aws" and "streaming" in profile["skills"]
+    corrected = profile | {"level": "mid", "skills": {"streaming": 1.0}, "corrected": True}
+    session_id = server.setup(candidate_id="ana-posting", core_questions=2, posting=corrected)
+    client = server.connect(session_id)
+    client.until("connected")
+    client.send(type="start")
+    first = client.until("question")
+    answered(client, first)
+    second = client.until("question")
+    answered(client, second)
+    report = client.until("ended")["report"]
+    assert report["posting_fit"]["title"] == "Senior Data Engineer, Streaming"
+    assert [t["skill"] for t in server.turns(session_id)] == ["streaming", "streaming"]
+    row = server.session_row(session_id)
+    assert row["level"] == "mid" and row["cloud"] == "aws" and row["posting_title"] == "Senior Data Engineer, Streaming"
+
+
+@pytest.mark.parametrize(("text", "says"), [("", "empty"), ("x" * 60_000, "50")])
+def test_a_posting_that_cannot_be_read_is_refused_with_the_reason(server: Server, text: str, says: str) -> None:
+    status, reply = server.http("/api/posting", {"text": text})
+    assert status == 422 and says in reply["detail"]
+
+
 def test_a_bad_message_gets_an_error_and_the_session_carries_on(server: Server) -> None:
     client = server.connect(server.setup())
     client.until("connected")

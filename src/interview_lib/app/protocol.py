@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
+from interview_lib.domain import planning
 from interview_lib.domain.models import InterviewSetup
 from interview_lib.errors import InterviewLibError
 
@@ -37,13 +38,23 @@ class _Message(BaseModel):
 
 # -- setup (HTTP) -------------------------------------------------------------------------------------------
 class SetupRequest(InterviewSetup):
-    """``POST /api/interview/setup``: the interview's setup, and whether it is spoken."""
+    """``POST /api/interview/setup``: the interview's setup (``posting``: the profile ``POST /api/posting`` gave,
+    as the candidate corrected it), and whether it is spoken."""
 
     voice: bool = True  # questions spoken, answers recorded (typed answers always work)
 
     def interview_setup(self) -> InterviewSetup:
-        """The setup without the app's own choices."""
-        return InterviewSetup.model_validate(self.model_dump(exclude={"voice"}))
+        """The setup without the app's own choices, following its posting (whose level and cloud win)."""
+        setup = InterviewSetup.model_validate(self.model_dump(exclude={"voice"}))
+        return planning.with_posting(setup, setup.posting)
+
+
+class PostingRequest(BaseModel):
+    """``POST /api/posting``: a pasted job posting (over 50 000 characters is refused by the reading)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=200_000)
 
 
 # -- client → server ----------------------------------------------------------------------------------------

@@ -23,16 +23,18 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from interview_lib.app.identity import same_origin, user_of
-from interview_lib.app.protocol import SetupRequest
+from interview_lib.app.protocol import PostingRequest, SetupRequest
 from interview_lib.app.room import MAX_TEXT_CHARS, Conversation
 from interview_lib.app.sessions import Sessions, off_loop
 from interview_lib.app.voices import Voices
 from interview_lib.domain.models import CLOUDS, LEVELS, ROLES, InterviewSetup
 from interview_lib.domain.skills import SKILLS
+from interview_lib.errors import InterviewLibError
+from interview_lib.reasoning.base import Reasoner
 from interview_lib.reports.render import render_html
 from interview_lib.session.recorder import NullRecorder
 from interview_lib.settings import Settings
-from interview_lib.wiring import open_interview, open_recorder
+from interview_lib.wiring import open_interview, open_reasoner, open_recorder
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,13 @@ class App:
         self.voices = Voices(settings)
         self.sessions = Sessions(settings, self.voices)
         self.warm = threading.Event()
+        self._reasoner: Reasoner | None = None
+
+    def reasoner(self) -> Reasoner:
+        """The settings' reasoner, built once, for reading job postings."""
+        if self._reasoner is None:
+            self._reasoner = open_reasoner(self.settings)
+        return self._reasoner
 
     def warm_in_background(self) -> None:
         """Warm up in a thread; ``warm`` is set when done (``/api/health`` says so)."""
@@ -137,6 +146,15 @@ def _api(app: FastAPI, state: App) -> None:
     @app.get("/api/options")
     async def options() -> dict[str, Any]:
         return {"roles": list(ROLES), "levels": list(LEVELS), "clouds": list(CLOUDS), "skills": dict(SKILLS)}
+
+    @app.post("/api/posting")
+    async def posting(request: PostingRequest) -> JSONResponse:
+        """What a pasted job posting asks for, read by the settings' reasoner, for the page to show and correct."""
+        try:
+            profile = await off_loop(lambda: state.reasoner().read_posting(request.text))
+        except InterviewLibError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        return JSONResponse(profile.model_dump(mode="json"))
 
     @app.post("/api/interview/setup")
     async def setup(request: SetupRequest, http: Request) -> JSONResponse:

@@ -66,6 +66,82 @@ function fillSetup(options) {
   }
 }
 
+// -- job posting: read by the server, shown, corrected here ----------------------------------------------------
+const posting = { profile: null, readText: "", skills: {} };
+
+async function readPosting() {
+  const text = $("posting-text").value.trim();
+  posting.profile = null;
+  posting.readText = "";
+  $("posting-edit").hidden = true;
+  const reply = await fetch("api/posting", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ text }),
+  });
+  const body = await reply.json();
+  if (!reply.ok) {
+    put($("posting-summary"), describeProblem(body));
+    return false;
+  }
+  posting.profile = body;
+  posting.readText = text;
+  showPosting(body);
+  return true;
+}
+
+function showPosting(profile) {
+  const skills = Object.entries(profile.skills).sort((a, b) => b[1] - a[1]);
+  const named = skills.map(([skill, weight]) => `${posting.skills[skill] || skill} ${weight.toFixed(2)}`).join(", ");
+  const found = profile.is_data_engineering
+    ? `${profile.title || "The posting"}: level ${profile.level || "not stated"}, cloud ${profile.cloud || "not named"}; ` +
+      `skills ${named}; technologies ${profile.technologies.join(", ") || "none named"}.`
+    : `${profile.title || "This posting"}: no data-engineering skill found.`;
+  put($("posting-summary"), [found, ...profile.notes].join(" "));
+  $("posting-skills").replaceChildren(
+    ...skills.map(([skill]) => {
+      const label = make("label");
+      const box = make("input");
+      box.type = "checkbox";
+      box.name = "posting_skill";
+      box.value = skill;
+      box.checked = true;
+      label.append(box, document.createTextNode(posting.skills[skill] || skill));
+      return label;
+    }),
+  );
+  $("posting-level").value = profile.level || "";
+  $("posting-cloud").value = profile.cloud || "";
+  $("posting-edit").hidden = !profile.is_data_engineering;
+}
+
+function correctedPosting() {
+  const profile = posting.profile;
+  if (!profile || !profile.is_data_engineering) return profile;
+  const kept = [...document.querySelectorAll("input[name=posting_skill]:checked")].map((box) => box.value);
+  const skills = Object.fromEntries(kept.map((skill) => [skill, profile.skills[skill]]));
+  const level = $("posting-level").value || null;
+  const cloud = $("posting-cloud").value || null;
+  const changed = level !== profile.level || cloud !== profile.cloud || kept.length !== Object.keys(profile.skills).length;
+  if (!changed) return profile;
+  return { ...profile, skills, level, cloud, is_data_engineering: kept.length > 0, corrected: true };
+}
+
+function fillPostingChoices(options) {
+  posting.skills = options.skills;
+  for (const [id, values] of [["posting-level", options.levels], ["posting-cloud", ["aws", "azure", "gcp"]]]) {
+    const select = $(id);
+    const none = make("option", "not stated");
+    none.value = "";
+    select.append(none);
+    for (const value of values) {
+      const option = make("option", value);
+      option.value = value;
+      select.append(option);
+    }
+  }
+}
+
 async function startInterview(event) {
   event.preventDefault();
   const form = $("setup-form");
@@ -74,7 +150,13 @@ async function startInterview(event) {
     put($("setup-error"), "Enter a candidate id to start.");
     return;
   }
+  const pasted = $("posting-text").value.trim();
+  if (pasted && pasted !== posting.readText && !(await readPosting())) {
+    put($("setup-error"), "The job posting could not be read: see the line under it.");
+    return;
+  }
   const setup = {
+    posting: pasted ? correctedPosting() : null,
     candidate_id: candidate,
     cohort: form.elements.cohort.value.trim() || "default",
     role: form.elements.role.value,
@@ -441,6 +523,7 @@ function showReport(report, url) {
   };
   list("report-strengths", report.strengths);
   list("report-next", report.practice_next);
+  showFit(report.posting_fit);
   const questions = $("report-questions");
   questions.replaceChildren();
   for (const q of report.questions) {
@@ -455,6 +538,26 @@ function showReport(report, url) {
   $("report-link").href = url;
 }
 
+const FIT_STATUS = { strong: "strong", ok: "fair", weak: "weak", not_covered: "not covered yet" };
+
+function showFit(fit) {
+  $("report-fit").hidden = !fit;
+  if (!fit) return;
+  put($("report-fit-title"), `Fit to the posting${fit.title ? `: ${fit.title}` : ""}`);
+  const scored = fit.fit_score === null ? "nothing scored yet" : `${fit.fit_score.toFixed(1)}/10 on it`;
+  put($("report-fit-summary"), `${Math.round(100 * fit.coverage)}% of what it asks for was covered · ${scored}`);
+  const rows = $("report-fit-skills").tBodies[0];
+  rows.replaceChildren(
+    ...fit.skills.map((skill) => {
+      const row = make("tr");
+      const score = skill.score === null ? "—" : skill.score.toFixed(1);
+      row.append(make("td", skill.title), make("td", score), make("td", FIT_STATUS[skill.status]));
+      return row;
+    }),
+  );
+  $("report-fit-next").replaceChildren(...fit.practice_next.map((line) => make("li", line)));
+}
+
 async function openReport(sessionId) {
   try {
     showReport(await getJson(`api/interview/${encodeURIComponent(sessionId)}/report`), `report/${encodeURIComponent(sessionId)}`);
@@ -467,10 +570,14 @@ async function openReport(sessionId) {
 // -- start ----------------------------------------------------------------------------------------------------
 async function boot() {
   $("setup-form").addEventListener("submit", startInterview);
+  $("posting-read").addEventListener("click", () =>
+    readPosting().catch((error) => put($("posting-summary"), `The posting could not be read: ${error.message}`)),
+  );
   bindRoom();
   const [me, options] = await Promise.all([getJson("api/me"), getJson("api/options")]);
   put($("who"), `Signed in as ${me.user}`);
   fillSetup(options);
+  fillPostingChoices(options);
   const wanted = new URLSearchParams(location.hash.slice(1));
   if (wanted.get("session")) open(wanted.get("session"));
   else if (wanted.get("report")) openReport(wanted.get("report"));
