@@ -197,6 +197,10 @@ def _socket(app: FastAPI, state: App) -> None:
 
 def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
     """Serve the app with uvicorn until interrupted (see :func:`listen_address`)."""
+    # CTranslate2's OpenMP threads spin while idle; one server transcribes from many threads (each live answer's,
+    # the thinking checks'), so spinning teams took most of the CPU from the recogniser and a 60 s answer waited
+    # 16-37 s for its tail instead of 1.5-6 s (docs/benchmarks.md). Set before the recogniser loads libgomp.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import uvicorn
 
     chosen_host, chosen_port = listen_address(host, port, os.environ)
