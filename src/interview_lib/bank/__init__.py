@@ -11,12 +11,12 @@ from importlib import resources
 import yaml
 from pydantic import ValidationError
 
-from interview_lib.bank.schema import BankFile, BankQuestion
+from interview_lib.bank.schema import BankFile, BankQuestion, Misconception, MisconceptionFile
 from interview_lib.domain.models import Cloud, FollowUpType, Level, Question
 from interview_lib.domain.planning import follow_up_of
 from interview_lib.errors import BankError
 
-__all__ = ["BankEntry", "QuestionBank", "load_bank"]
+__all__ = ["BankEntry", "Misconception", "QuestionBank", "load_bank", "load_misconceptions"]
 
 
 @dataclass(frozen=True)
@@ -114,3 +114,22 @@ def _read_files() -> list[BankFile]:
 def load_bank() -> QuestionBank:
     """The packaged question bank (read and validated once per process)."""
     return QuestionBank(_read_files())
+
+
+@cache
+def load_misconceptions() -> tuple[Misconception, ...]:
+    """The packaged misconceptions (``bank/data/misconceptions/*.yaml``), read and validated once per process."""
+    folder = resources.files("interview_lib.bank") / "data" / "misconceptions"
+    found: list[Misconception] = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not path.name.endswith(".yaml"):
+            continue
+        try:
+            found.extend(
+                MisconceptionFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).misconceptions
+            )
+        except (yaml.YAMLError, ValidationError) as exc:
+            raise BankError(f"misconception file {path.name} is invalid: {exc}") from exc
+    if len({m.id for m in found}) != len(found):
+        raise BankError("the misconceptions have duplicate ids")
+    return tuple(found)

@@ -58,3 +58,27 @@ class BankFile(_Strict):
             if not question.id.startswith(self.skill + "-"):
                 raise ValueError(f"question {question.id} must start with '{self.skill}-'")
         return self
+
+
+class Misconception(_Strict):
+    """A common wrong claim of data engineering, its correction, and how to recognise it in one sentence.
+
+    ``all`` and ``none`` are regular expressions matched case-insensitively at word starts: a sentence states
+    the misconception when every ``all`` pattern occurs in it and no ``none`` pattern does. ``wrong`` are more
+    ways to say the claim (each must match), ``right`` correct sentences in the same words (none may match).
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)+$")
+    claim: str = Field(min_length=15)
+    truth: str = Field(min_length=15)
+    all: list[str] = Field(min_length=2, max_length=5)
+    none: list[str] = Field(default_factory=list)
+    wrong: list[str] = Field(default_factory=list)
+    right: list[str] = Field(default_factory=list)
+
+
+class MisconceptionFile(_Strict):
+    """One YAML file under ``bank/data/misconceptions/``: the misconceptions of one topic."""
+
+    topic: str = Field(pattern=r"^[a-z_]+$")
+    misconceptions: list[Misconception] = Field(min_length=1)
