@@ -87,7 +87,7 @@ def test_session_rescore_and_review_appends_keep_their_keys(tmp_path: Path) -> N
         ("events", "keys-1", 13),
     ]
 
-    result = rescore(store, SecondOpinion())  # type: ignore[arg-type]
+    result = rescore(store, SecondOpinion())
     assert result.appended == 2
     record_review(store, "keys-1", 2, " alice ", 7.0, "fair", REVIEWED_AT)
     assert store.keys[len(session_keys) :] == [
@@ -95,5 +95,5 @@ def test_session_rescore_and_review_appends_keep_their_keys(tmp_path: Path) -> N
         ("scores", "review:alice:keys-1:2", 1772443800000),
     ]
 
-    again = rescore(store, SecondOpinion())  # type: ignore[arg-type]
+    again = rescore(store, SecondOpinion())
     assert again.appended == 0 and again.already_scored == 2

@@ -21,6 +21,7 @@ from interview_lib.domain.models import Transcript, Turn
 from interview_lib.domain.scoring import DIMENSIONS
 from interview_lib.errors import StoreError
 from interview_lib.reasoning.base import Scorer
+from interview_lib.store import keys
 from interview_lib.store.base import Store
 from interview_lib.store.rows import score_row
 from interview_lib.store.tables import rows_to_arrow, schema
@@ -53,10 +54,6 @@ class RescoreResult:
     appended: int
     already_scored: int
     agreement: Agreement | None
-
-
-def _key(scorer: str, version: str) -> str:
-    return f"{scorer}@{version}"
 
 
 def pending_turns(
@@ -104,16 +101,16 @@ def rescore(
         evaluations = reasoner.evaluate_many(pairs)
         now = clock()
         rows = [score_row(sid, t.turn_no, e, now) for (sid, t), e in zip(chunk, evaluations)]
-        first_sid, first_turn = chunk[0][0], chunk[0][1].turn_no
-        app_id = f"rescore:{_key(reasoner.name, reasoner.version)}:{first_sid}:{first_turn}"
-        if store.append("scores", rows, app_id=app_id, version=1):
+        key = keys.rescore_chunk(reasoner.name, reasoner.version, chunk[0][0], chunk[0][1].turn_no)
+        if store.append("scores", rows, app_id=key.app_id, version=key.version):
             appended += len(rows)
         if progress is not None:
             progress(min(start + CHUNK, len(turns)), len(turns))
     if appended:
         store.compact("scores")
-    agreement = compare(store.read("scores").to_pandas(), _key(reasoner.name, reasoner.version), baseline)
-    return RescoreResult(_key(reasoner.name, reasoner.version), appended, already, agreement)
+    label = keys.scorer_version(reasoner.name, reasoner.version)
+    agreement = compare(store.read("scores").to_pandas(), label, baseline)
+    return RescoreResult(label, appended, already, agreement)
 
 
 def compare(scores: pd.DataFrame, new: str, baseline: str | None) -> Agreement | None:
@@ -180,8 +177,8 @@ def record_review(
     if not any(t["turn_no"] == turn_no for t in store.read("turns", session_id).to_pylist()):
         raise StoreError(f"session {session_id} has no turn {turn_no}: `dataready report SESSION` lists them")
     row = review_row(session_id, turn_no, reviewer.strip(), overall, note, now)
-    app_id = f"review:{reviewer.strip()}:{session_id}:{turn_no}"
-    store.append("scores", [row], app_id=app_id, version=int(now.timestamp() * 1000))
+    key = keys.review(reviewer.strip(), session_id, turn_no, now)
+    store.append("scores", [row], app_id=key.app_id, version=key.version)
 
 
 def calibration(scores: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from typing import Protocol
 from interview_lib.domain.models import InterviewSession, Turn
 from interview_lib.domain.report import SessionReport
 from interview_lib.domain.states import TERMINAL, InterviewState, TransitionRecord
-from interview_lib.store import rows
+from interview_lib.store import keys, rows
 from interview_lib.store.base import Store
 from interview_lib.tracking.base import NullTracker, Tracker
 
@@ -153,10 +153,11 @@ class TableRecorder:
         events commit per turn instead of two, and resume needs only the turn row and the last ask."""
         now = self._clock()
         sid = session.session_id
-        self.store.append("turns", [rows.turn_row(sid, turn, now)], app_id=sid, version=turn.turn_no)
+        key = keys.turn_rows(sid, turn.turn_no)
+        self.store.append("turns", [rows.turn_row(sid, turn, now)], app_id=key.app_id, version=key.version)
         if turn.evaluation is not None:
             row = rows.score_row(sid, turn.turn_no, turn.evaluation, now)
-            self.store.append("scores", [row], app_id=sid, version=turn.turn_no)
+            self.store.append("scores", [row], app_id=key.app_id, version=key.version)
 
     def session_finished(self, session: InterviewSession, report: SessionReport) -> None:
         """Final events and session row first (the record), then the run's artifacts, then compaction."""
@@ -182,7 +183,8 @@ class TableRecorder:
             rows.event_row(sid, seq, session.transitions[seq], payload if seq == last else None)
             for seq in range(first, last + 1)
         ]
-        self.store.append("events", batch, app_id=sid, version=last)
+        key = keys.session_events(sid, last)
+        self.store.append("events", batch, app_id=key.app_id, version=key.version)
         self._written_seq[sid] = last
 
     def _write_live(self, session: InterviewSession) -> None:
