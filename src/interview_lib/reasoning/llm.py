@@ -35,7 +35,7 @@ from interview_lib.errors import ProviderError
 from interview_lib.reasoning import features as fx
 from interview_lib.reasoning.base import QuestionRequest
 from interview_lib.reasoning.chat import ChatClient, ChatReply, Message
-from interview_lib.reasoning.parsing import ReplyError, TruncatedReply, parse_reply
+from interview_lib.reasoning.parsing import ReplyError, ask_validated
 from interview_lib.reasoning.posting import ModelPostingExtractor, posting_block
 from interview_lib.reasoning.rubric import ADVERSARIAL_CAP, RubricReasoner
 from interview_lib.reasoning.score_cache import ScoreCache, score_key
@@ -270,29 +270,22 @@ class LLMReasoner:
         if self._failures >= MAX_FAILURES:
             self._note(f"the remote model ({self.name}) failed {MAX_FAILURES} times in a row ({exc}); {_OFFLINE_REST}")
 
+    def _in_time(self) -> None:
+        """Raise the turn's missed deadline when too little of it is left to start a call."""
+        if self._clock() >= self._deadline - _MIN_CALL_S:
+            raise self._missed_deadline()
+
     def _ask(self, model: str, prompt: str, reply_type: type[T], max_tokens: int) -> T:
-        """One call, validated; one re-ask carrying the validation error; truncation is not re-asked."""
-        messages: list[Message] = [{"role": "user", "content": prompt}]
+        """One call, validated; one re-ask carrying the validation error; truncation is not re-asked. Every call
+        starts only while the turn has time left, and every reply is counted."""
         schema = reply_type.model_json_schema()
-        for attempt in (1, 2):
-            if self._clock() >= self._deadline - _MIN_CALL_S:
-                raise self._missed_deadline()
-            reply = self.chat.complete(
+
+        def send(messages: list[Message]) -> ChatReply:
+            return self.chat.complete(
                 messages, model=model, schema=schema, max_tokens=max_tokens, deadline=self._deadline
             )
-            self._count(reply)
-            try:
-                return parse_reply(reply.text, reply_type, truncated=reply.truncated)
-            except TruncatedReply:
-                raise
-            except ReplyError as exc:
-                if attempt == 2:
-                    raise ReplyError(str(exc), reply.text, attempts=2) from exc
-                messages += [
-                    {"role": "assistant", "content": reply.text},
-                    {"role": "user", "content": f"That reply was invalid: {exc}. Reply with the JSON only."},
-                ]
-        raise AssertionError("unreachable")
+
+        return ask_validated(send, prompt, reply_type, before_call=self._in_time, on_reply=self._count)
 
     def _try(self, model: str, prompt: str, reply_type: type[T], max_tokens: int) -> T | None:
         """``_ask``, with a failure counted and turned into None (the caller then uses the bank)."""

@@ -2,18 +2,23 @@
 
 Handles code fences, prose around the object, trailing commas, single-quoted strings, Python literals
 (True/None) and smart quotes. A reply cut off by the token limit is its own error (``TruncatedReply``), because
-re-asking with the same limit would fail the same way.
+re-asking with the same limit would fail the same way. ``ask_validated`` is the one ask → validate → re-ask-once
+loop every prompt of the package goes through.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from interview_lib.errors import InterviewLibError
+
+if TYPE_CHECKING:
+    from interview_lib.reasoning.chat import ChatReply, Message
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -140,3 +145,48 @@ def parse_reply(reply: str, model: type[T], *, truncated: bool = False) -> T:
 
 def _brief(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'object'}: {e['msg']}" for e in exc.errors()[:6])
+
+
+def _nothing(*_: object) -> None:
+    return None
+
+
+def ask_validated(
+    send: Callable[[list[Message]], ChatReply],
+    prompt: str,
+    model: type[T],
+    *,
+    before_call: Callable[[], None] = _nothing,
+    on_reply: Callable[[ChatReply], None] = _nothing,
+) -> T:
+    """Ask once, validate, and re-ask once with the validation error; a cut-off reply is not re-asked.
+
+    Args:
+        send: sends the conversation so far to the model and returns its reply.
+        prompt: the first (user) message.
+        model: the pydantic model the reply must validate against.
+        before_call: runs before each call; raising there stops the loop (e.g. a turn past its deadline).
+        on_reply: receives every reply, valid or not (e.g. to count tokens and latency).
+
+    Raises:
+        TruncatedReply: a reply stopped at the token limit.
+        ReplyError: the re-asked reply was invalid too (``attempts`` 2, ``raw`` the second reply).
+    """
+    messages: list[Message] = [{"role": "user", "content": prompt}]
+    for attempt in (1, 2):
+        before_call()
+        reply = send(messages)
+        on_reply(reply)
+        try:
+            return parse_reply(reply.text, model, truncated=reply.truncated)
+        except TruncatedReply:
+            raise
+        except ReplyError as exc:
+            if attempt == 2:
+                raise ReplyError(str(exc), reply.text, attempts=2) from exc
+            messages = [
+                *messages,
+                {"role": "assistant", "content": reply.text},
+                {"role": "user", "content": f"That reply was invalid: {exc}. Reply with the JSON only."},
+            ]
+    raise AssertionError("unreachable")

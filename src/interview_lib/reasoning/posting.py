@@ -44,9 +44,9 @@ from interview_lib.domain.posting import (
 )
 from interview_lib.domain.skills import SKILLS
 from interview_lib.errors import ProviderError
-from interview_lib.reasoning.chat import ChatClient, Message
+from interview_lib.reasoning.chat import ChatClient, ChatReply, Message
 from interview_lib.reasoning.embeddings import Embedder
-from interview_lib.reasoning.parsing import ReplyError, TruncatedReply, parse_reply
+from interview_lib.reasoning.parsing import ReplyError, ask_validated
 
 NO_SKILLS_NOTE = (
     "this posting asks for no data-engineering skill of the catalog: the interview uses the role's usual mix"
@@ -456,25 +456,15 @@ class ModelPostingExtractor:
 
     def _ask(self, text: str) -> PostingFields:
         """One call, validated; one re-ask carrying the validation error; a cut-off reply is not re-asked."""
-        messages: list[Message] = [{"role": "user", "content": posting_prompt(text)}]
         deadline = self._clock() + self.timeout_s
         schema = PostingFields.model_json_schema()
-        for attempt in (1, 2):
-            reply = self.chat.complete(
+
+        def send(messages: list[Message]) -> ChatReply:
+            return self.chat.complete(
                 messages, model=self.model, schema=schema, max_tokens=self.max_tokens, deadline=deadline
             )
-            try:
-                return parse_reply(reply.text, PostingFields, truncated=reply.truncated)
-            except TruncatedReply:
-                raise
-            except ReplyError as exc:
-                if attempt == 2:
-                    raise ReplyError(str(exc), reply.text, attempts=2) from exc
-                messages += [
-                    {"role": "assistant", "content": reply.text},
-                    {"role": "user", "content": f"That reply was invalid: {exc}. Reply with the JSON only."},
-                ]
-        raise AssertionError("unreachable")
+
+        return ask_validated(send, posting_prompt(text), PostingFields)
 
 
 def _quoted(quotes: Iterable[str], text: str) -> list[str]:
