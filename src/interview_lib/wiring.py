@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from interview_lib.domain.models import InterviewSetup, session_id_problem
 from interview_lib.errors import ConfigurationError
@@ -24,6 +25,9 @@ from interview_lib.store.blobs import BlobStore
 from interview_lib.store.local import LocalDeltaStore
 from interview_lib.store.resume import load_session
 from interview_lib.tracking.base import Tracker
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 STORES = Registry(
     "store",
@@ -52,18 +56,54 @@ def open_store(settings: Settings) -> Store:
     return store
 
 
-def open_tracker(settings: Settings) -> Tracker:
-    """MLflow at the configured URI, or a sqlite store under the data root."""
+class OwnedStore:
+    """A session's store that stamps its owner on every ``sessions`` row it writes (the rest passes through)."""
+
+    def __init__(self, inner: Store, owner: str) -> None:
+        self.inner = inner
+        self.owner = owner
+
+    def migrate(self) -> None:
+        """Migrate the tables."""
+        self.inner.migrate()
+
+    def append(self, table: str, rows: list[dict[str, object]], *, app_id: str, version: int) -> bool:
+        """Append once per (app_id, version)."""
+        return self.inner.append(table, rows, app_id=app_id, version=version)
+
+    def upsert_session(self, row: dict[str, object]) -> None:
+        """Write the session row with its owner."""
+        self.inner.upsert_session({**row, "owner": self.owner})
+
+    def read(self, table: str, session_id: str | None = None) -> pa.Table:
+        """Read rows."""
+        return self.inner.read(table, session_id)
+
+    def compact(self, table: str) -> None:
+        """Compact a table."""
+        self.inner.compact(table)
+
+    def spark_tables(self, table: str) -> Any | None:
+        """The table as a Spark DataFrame, when the store lives in Spark."""
+        return self.inner.spark_tables(table)
+
+
+def open_tracker(settings: Settings, *, owner: str | None = None) -> Tracker:
+    """MLflow at the configured URI, or a sqlite store under the data root; ``owner`` tags every session run."""
     from interview_lib.tracking.mlflow import MlflowTracker, local_tracking_uri
 
     settings.home.mkdir(parents=True, exist_ok=True)
     uri = settings.mlflow_tracking_uri or local_tracking_uri(settings.home)
-    return MlflowTracker(uri, settings.mlflow_experiment, artifact_root=settings.home / "artifacts")
+    return MlflowTracker(uri, settings.mlflow_experiment, artifact_root=settings.home / "artifacts", owner=owner)
 
 
-def open_recorder(settings: Settings, store: Store | None = None) -> TableRecorder:
-    """Delta rows for every turn, an MLflow run per session (``store``: one already open)."""
-    return TableRecorder(store or open_store(settings), open_tracker(settings), bundle_target=settings.bundle_target)
+def open_recorder(settings: Settings, store: Store | None = None, *, owner: str | None = None) -> TableRecorder:
+    """Delta rows for every turn, an MLflow run per session (``store``: one already open). ``owner``: the signed-in
+    user (the web app's), stamped on the ``sessions`` row and tagged on the run."""
+    store = store or open_store(settings)
+    if owner is not None:
+        store = OwnedStore(store, owner)
+    return TableRecorder(store, open_tracker(settings, owner=owner), bundle_target=settings.bundle_target)
 
 
 def open_reasoner(
@@ -116,6 +156,11 @@ def _similarity() -> Similarity:
     return max_similarity
 
 
+def _owned(owner: str | None, recorder: Recorder | None) -> None:
+    if owner is not None and recorder is not None:
+        raise ConfigurationError("owner is recorded by the recorder built here: pass owner to open_recorder instead")
+
+
 def open_interview(
     setup: InterviewSetup,
     settings: Settings | None = None,
@@ -125,22 +170,26 @@ def open_interview(
     reasoner: Reasoner | None = None,
     recorder: Recorder | None = None,
     stt: SpeechToText | None = None,
+    owner: str | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> Interview:
     """A new interview, its first question asked. Everything not given comes from ``settings`` (default: the
     environment): the reasoner, Delta + MLflow recording, and for ``spoken`` interviews the recogniser.
+    ``owner``: the signed-in user, on the session row and as the run's ``dataready.owner`` tag.
 
     Raises:
-        ConfigurationError: ``session_id`` cannot name a session, or a backend cannot be built.
+        ConfigurationError: ``session_id`` cannot name a session, a backend cannot be built, or both ``owner`` and
+            ``recorder`` are given.
     """
     if session_id is not None and (problem := session_id_problem(session_id)):
         raise ConfigurationError(problem)  # before any store or MLflow database is opened
+    _owned(owner, recorder)
     settings = settings or Settings()
     return Interview.start(
         setup,
         reasoner or open_reasoner(settings, seed=setup.seed),
         session_id=session_id,
-        recorder=recorder or open_recorder(settings),
+        recorder=recorder or open_recorder(settings, owner=owner),
         intake=open_intake(settings, spoken=spoken or stt is not None, stt=stt),
         clock=clock,
         similarity=_similarity(),
@@ -153,18 +202,26 @@ def resume_interview(
     *,
     spoken: bool = False,
     reasoner: Reasoner | None = None,
+    recorder: TableRecorder | None = None,
+    stt: SpeechToText | None = None,
+    owner: str | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> Interview:
-    """The stored session ``session_id`` carried on after its process died.
+    """The stored session ``session_id`` carried on after its process died, built like :func:`open_interview`
+    (the recorder must write tables: the session is read back through its store).
 
     Raises:
         StoreError: no such session in the tables.
+        ConfigurationError: both ``owner`` and ``recorder`` are given.
     """
+    _owned(owner, recorder)
     settings = settings or Settings()
-    store = open_store(settings)
+    recorder = recorder or open_recorder(settings, owner=owner)
     return restore_interview(
-        load_session(store, session_id),
+        load_session(recorder.store, session_id),
         reasoner or open_reasoner(settings),
-        open_recorder(settings, store),
-        intake=open_intake(settings, spoken=spoken),
+        recorder,
+        intake=open_intake(settings, spoken=spoken or stt is not None, stt=stt),
+        clock=clock,
         similarity=_similarity(),
     )

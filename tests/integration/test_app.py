@@ -249,6 +249,7 @@ def test_a_typed_interview_goes_from_setup_to_the_report_and_lands_in_delta_and_
     assert row["owner"] == "local" and row["final_state"] == "FINISHED"
     run = server.run(session_id)
     assert run.info.status == "FINISHED" and run.data.metrics["session.answered"] == 2
+    assert run.data.tags["dataready.owner"] == "local"
 
 
 def test_the_page_and_what_its_setup_form_offers_are_served(server: Server) -> None:
@@ -454,7 +455,8 @@ def test_a_server_restart_resumes_the_session_from_the_tables(tmp_path: Path, ba
         assert [t["turn_no"] for t in turns] == [1, 2, 3] and len({t["question_text"] for t in turns}) == 3
         row = second_server.session_row(session_id)
         assert row["owner"] == "ana@example.com" and row["final_state"] == "FINISHED"
-        assert second_server.run(session_id).info.status == "FINISHED"
+        run = second_server.run(session_id)  # the run opened before the kill, finished after it
+        assert run.info.status == "FINISHED" and run.data.tags["dataready.owner"] == "ana@example.com"
 
 
 # -- the command -----------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The sessions one server holds: each with its interview, its owner, one lock and the connections watching it.
 
-Every session belongs to the user who set it up; the owner is stamped on its ``sessions`` row, so a session the
-server no longer holds in memory (it restarted) is resumed from the tables for its owner, and only for them.
+Every session belongs to the user who set it up; the owner is stamped on its ``sessions`` row and tagged on its
+MLflow run (by the wiring), so a session the server no longer holds in memory (it restarted) is resumed from the
+tables for its owner, and only for them.
 Interview calls are blocking (speech, scoring, table writes): they run in worker threads, one at a time per session.
 """
 
@@ -13,9 +14,8 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import pyarrow as pa
 from anyio import to_thread
 
 from interview_lib.app.protocol import ServerMessage, SetupRequest, TranscriptOut
@@ -25,12 +25,11 @@ from interview_lib.domain.states import TERMINAL
 from interview_lib.errors import StoreError
 from interview_lib.session.intake import LiveAnswer
 from interview_lib.session.interview import Interview, TurnOutcome
-from interview_lib.session.recorder import TableRecorder
 from interview_lib.settings import Settings
 from interview_lib.speech.end_of_answer import EndOfAnswer
 from interview_lib.store.base import Store
 from interview_lib.store.resume import load_session
-from interview_lib.wiring import open_interview, open_recorder, open_store, resume_interview
+from interview_lib.wiring import open_interview, open_store, resume_interview
 
 T = TypeVar("T")
 Send = Callable[[ServerMessage], None]
@@ -39,38 +38,6 @@ Send = Callable[[ServerMessage], None]
 async def off_loop(work: Callable[[], T]) -> T:
     """Run blocking work in a worker thread, so no candidate's speech or scoring stalls another's socket."""
     return await to_thread.run_sync(work)
-
-
-class OwnedStore:
-    """A session's store that stamps its owner on every ``sessions`` row it writes (the rest passes through)."""
-
-    def __init__(self, inner: Store, owner: str) -> None:
-        self.inner = inner
-        self.owner = owner
-
-    def migrate(self) -> None:
-        """Migrate the tables."""
-        self.inner.migrate()
-
-    def append(self, table: str, rows: list[dict[str, object]], *, app_id: str, version: int) -> bool:
-        """Append once per (app_id, version)."""
-        return self.inner.append(table, rows, app_id=app_id, version=version)
-
-    def upsert_session(self, row: dict[str, object]) -> None:
-        """Write the session row with its owner."""
-        self.inner.upsert_session({**row, "owner": self.owner})
-
-    def read(self, table: str, session_id: str | None = None) -> pa.Table:
-        """Read rows."""
-        return self.inner.read(table, session_id)
-
-    def compact(self, table: str) -> None:
-        """Compact a table."""
-        self.inner.compact(table)
-
-    def spark_tables(self, table: str) -> Any | None:
-        """The table as a Spark DataFrame, when the store lives in Spark."""
-        return self.inner.spark_tables(table)
 
 
 @dataclass(eq=False)
@@ -134,12 +101,9 @@ class Sessions:
         holder: list[Runtime] = []
 
         def build() -> Interview:
-            speech = None
-            if request.voice:
-                speech = ObservedSpeech(self.voices.recogniser(), lambda text: holder[0].heard_so_far(text))
-            recorder = open_recorder(self.settings, OwnedStore(open_store(self.settings), owner))
+            speech = self._speech(request.voice, holder)
             interview = open_interview(
-                request.interview_setup(), self.settings, session_id=session_id, recorder=recorder, stt=speech
+                request.interview_setup(), self.settings, session_id=session_id, owner=owner, stt=speech
             )
             holder.append(Runtime(interview, owner, request.voice, loop, speech=speech))
             return interview
@@ -167,15 +131,23 @@ class Sessions:
     async def _resume(self, owner: str, session_id: str) -> Runtime:
         loop = asyncio.get_running_loop()
 
+        holder: list[Runtime] = []
+
         def resume() -> Runtime:
-            stored = load_session(self._store(), session_id).session
-            voice = "stt" in stored.backends
-            interview = resume_interview(session_id, self.settings, spoken=voice)
-            if isinstance(interview.recorder, TableRecorder):  # resume_interview opened its own store
-                interview.recorder.store = OwnedStore(interview.recorder.store, owner)
-            return Runtime(interview, owner, voice, loop, started=True)
+            with self._lookup_lock:
+                voice = "stt" in load_session(self._store(), session_id).session.backends
+            speech = self._speech(voice, holder)
+            interview = resume_interview(session_id, self.settings, owner=owner, stt=speech)
+            holder.append(Runtime(interview, owner, voice, loop, speech=speech, started=True))
+            return holder[0]
 
         return await off_loop(resume)
+
+    def _speech(self, voice: bool, holder: list[Runtime]) -> ObservedSpeech | None:
+        """For a spoken session, the shared recogniser reporting to the session ``holder`` will hold."""
+        if not voice:
+            return None
+        return ObservedSpeech(self.voices.recogniser(), lambda text: holder[0].heard_so_far(text))
 
     def owner_of(self, session_id: str) -> str | None:
         """Who owns the stored session (None: no such session, or not one the web app set up)."""

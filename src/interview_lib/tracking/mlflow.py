@@ -29,9 +29,12 @@ def local_tracking_uri(home: Path) -> str:
 
 
 class MlflowTracker:
-    """One MLflow run per session in one experiment."""
+    """One MLflow run per session in one experiment; ``owner``: the signed-in user whose sessions these are, tagged
+    ``dataready.owner`` on each run (the web app opens a tracker per session)."""
 
-    def __init__(self, tracking_uri: str, experiment: str, artifact_root: Path | None = None) -> None:
+    def __init__(
+        self, tracking_uri: str, experiment: str, artifact_root: Path | None = None, *, owner: str | None = None
+    ) -> None:
         for key, value in _FAST_FAIL.items():
             os.environ.setdefault(key, value)
         from mlflow.tracking import MlflowClient
@@ -44,6 +47,7 @@ class MlflowTracker:
         registry = None if tracking_uri.startswith("databricks") else tracking_uri
         self._client = MlflowClient(tracking_uri=tracking_uri, registry_uri=registry)
         self._artifact_root = artifact_root
+        self.owner = owner
         self._experiment_id: str | None = None
 
     def _experiment(self) -> str:
@@ -75,6 +79,8 @@ class MlflowTracker:
         }
         if bundle_target:
             tags["dataready.bundle_target"] = bundle_target
+        if self.owner:
+            tags["dataready.owner"] = self.owner
         posting = setup.posting
         if posting is not None:  # instructors group runs by the job candidates practise for
             tags |= {"dataready.posting_sha256": posting.sha256, "dataready.posting_title": posting.title[:250]}

@@ -38,11 +38,12 @@ def sync_mlflow(
     An incomplete run left by the failed attempt is deleted first, so each session ends with exactly one run.
     """
     done = []
-    targets = {str(r["session_id"]): r.get("bundle_target") for r in store.read("sessions").to_pylist()}
+    stored_rows = {str(r["session_id"]): r for r in store.read("sessions").to_pylist()}
     for session_id in unsynced_sessions(store):
         stored = load_session(store, session_id)
         session = stored.session
-        target = bundle_target or targets.get(session_id)
+        target = bundle_target or stored_rows[session_id].get("bundle_target")
+        owner = stored_rows[session_id].get("owner")  # rewritten with the row, so the web app still finds its owner
         if stored.mlflow_run_id:
             try:
                 tracker.discard_run(stored.mlflow_run_id)
@@ -54,7 +55,15 @@ def sync_mlflow(
         report = build_report(session)
         tracker.finish_run(run_id, session, report)
         store.upsert_session(
-            session_row(session, clock(), report, mlflow_run_id=run_id, mlflow_synced=True, bundle_target=target)
+            session_row(
+                session,
+                clock(),
+                report,
+                mlflow_run_id=run_id,
+                mlflow_synced=True,
+                bundle_target=target,
+                owner=str(owner) if owner else None,
+            )
         )
         done.append(session_id)
     return done
