@@ -1,5 +1,6 @@
 """The microphone widget: the browser records and streams 16 kHz audio to the kernel while the candidate speaks,
-so the answer is transcribed as it goes and scored moments after "Stop".
+so the answer is transcribed as it goes and scored moments after "Stop" (or, hands-free, after a silence: the kernel
+then tells the browser to stop recording).
 
 It is an anywidget (a small ES module, no build step; JupyterLab, Notebook 7, Voila and VS Code load it). The
 browser resamples the microphone to 16 kHz mono (Web Audio), and sends a message with about half a second of
@@ -69,25 +70,29 @@ export default {
       button.textContent = close ? "■ Stop and submit" : "● Record answer";
       button.disabled = !model.get("enabled") && !close;
     };
-    button.addEventListener("click", async () => {
-      if (close) {
-        const stop = close;
-        close = null;
-        show();
-        await stop();
-        model.set("recording", false);
-      } else {
-        try {
-          close = await open(model);
-          model.set("recording", true);
-          model.set("error", "");
-        } catch (error) {
-          model.set("error", String(error));
-        }
-        show();
-      }
+    const stop = async () => {
+      if (!close) return;
+      const stopping = close;
+      close = null;
+      show();
+      await stopping();
+      model.set("recording", false);
       model.save_changes();
-    });
+    };
+    const start = async () => {
+      try {
+        close = await open(model);
+        model.set("recording", true);
+        model.set("error", "");
+      } catch (error) {
+        model.set("error", String(error));
+      }
+      show();
+      model.save_changes();
+    };
+    button.addEventListener("click", () => (close ? stop() : start()));
+    // the kernel ends a hands-free answer: stop recording as if "Stop" had been pressed
+    model.on("msg:custom", (message) => { if (message.kind === "stop") stop(); });
     model.on("change:enabled", show);
     show();
     el.append(button);
@@ -114,6 +119,10 @@ class StreamingMicrophone(anywidget.AnyWidget):
     def on_answer(self, start: Callable[[], None], audio: Callable[[Samples], None], stop: Callable[[], None]) -> None:
         """Call ``start`` when recording begins, ``audio`` with each block, ``stop`` when the candidate stops."""
         self._on_start, self._on_audio, self._on_stop = start, audio, stop
+
+    def stop_recording(self) -> None:
+        """Tell the browser to stop recording, as if "Stop" were pressed (it then sends its last block and "stop")."""
+        self.send({"kind": "stop"})
 
     def _message(self, _widget: Any, content: dict[str, Any], buffers: list[bytes]) -> None:
         kind = content.get("kind")

@@ -21,9 +21,11 @@ from interview_lib.errors import InterviewLibError
 from interview_lib.reports.render import render_html
 from interview_lib.session.intake import LiveAnswer
 from interview_lib.session.interview import Interview, TurnOutcome
+from interview_lib.speech.hands_free import thinking_check
 from interview_lib.speech.streaming import Samples
 from interview_lib.speech.tts import Speaker
 from interview_lib.ui.browser_microphone import StreamingMicrophone
+from interview_lib.ui.hands_free import HandsFreeOption
 from interview_lib.ui.posting import PostingPanel
 
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024  # keep widget messages well under Databricks' limit
@@ -122,7 +124,8 @@ class RecordingTimer:
 class RoomView:
     """One question at a time: listen, answer (mic, upload or text), see the transcript and a feedback line.
 
-    A spoken answer is transcribed while it is recorded (``Interview.listen``); "Stop" submits it.
+    A spoken answer is transcribed while it is recorded (``Interview.listen``); "Stop" submits it, and so does a
+    silence when hands-free is on (a countdown shows first; "let me think" holds it).
     """
 
     def __init__(
@@ -155,7 +158,9 @@ class RoomView:
         self.skip.on_click(lambda _b: self._guarded(self._skip))
         self.pause.on_click(lambda _b: self._guarded(self._toggle_pause))
         self.end.on_click(lambda _b: self._guarded(self._end))
-        answer_inputs: list[Any] = [self.mic, self.recording] if self.mic else []
+        stt = interview.intake.stt
+        self.hands_free = HandsFreeOption(thinking_check(stt) if stt is not None else None)
+        answer_inputs: list[Any] = [self.mic, self.recording, self.hands_free.widget] if self.mic else []
         self._timer = RecordingTimer(self.recording)
         if self.mic:
             self.mic.on_answer(self._mic_started, self._mic_audio, lambda: self._guarded(self._mic_stopped))
@@ -220,22 +225,31 @@ class RoomView:
 
     def _mic_started(self) -> None:
         try:
-            self._live = self.interview.listen()
+            self._live = live = self.interview.listen()
             self.feedback.value = ""
         except InterviewLibError as exc:  # e.g. paused: nothing is waiting for an answer
             self.feedback.value = f"<span style='color:#a40e26'>{_esc(exc)}</span>"
+            return
+        self.hands_free.begin(lambda: live.audio().samples)
 
     def _mic_audio(self, samples: Samples) -> None:
-        if self._live is not None:
-            self._live.feed(samples)
+        if self._live is None:
+            return  # the answer was submitted (a silence ended it) or dropped: the browser's last block is late
+        self._live.feed(samples)
+        if self.hands_free.feed(samples):
+            if self.mic is not None:
+                self.mic.stop_recording()  # the browser stops as if "Stop" were pressed; its "stop" finds no answer
+            self._guarded(self._mic_stopped)
 
     def _mic_stopped(self) -> None:
         live, self._live = self._live, None
+        self.hands_free.end()
         if live is not None:
             self._after(live.finish())
 
     def _drop_live(self) -> None:
         """Skipped or ended while recording: that recording answers nothing."""
+        self.hands_free.end()
         if self._live is not None:
             self._live.cancel()
             self._live = None
