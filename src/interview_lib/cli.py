@@ -19,10 +19,13 @@ from interview_lib.domain.posting import PostingProfile
 from interview_lib.domain.states import InterviewState
 from interview_lib.errors import ConfigurationError, InterviewLibError
 from interview_lib.reports.render import render_html, render_text
+from interview_lib.session.intake import LiveAnswer
 from interview_lib.session.interview import Interview, TurnOutcome
 from interview_lib.settings import Settings
 from interview_lib.simulate.candidates import PROFILES, SimulatedCandidate, run_simulated_interview
-from interview_lib.speech.streaming import Samples
+from interview_lib.speech.end_of_answer import Listening
+from interview_lib.speech.hands_free import SILENCE_S, HandsFree, ThinkingCheck, check_silence, thinking_check
+from interview_lib.speech.terminal_microphone import AudioSource, TerminalInput, microphone
 from interview_lib.speech.tts import Speaker
 from interview_lib.wiring import (
     open_interview,
@@ -158,9 +161,8 @@ def cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
             interview, settings, sorted(p for p in Path(args.answers_dir).iterdir() if p.is_file())
         )
     if args.voice:
-        from interview_lib.speech.terminal_microphone import record_until_enter
-
-        return _answer_aloud(interview, settings, record_until_enter)
+        listening = Listening(silence_s=args.silence) if args.hands_free else None
+        return _answer_aloud(interview, settings, TerminalInput(sys.stdin), microphone, listening)
     return _converse(interview, settings)
 
 
@@ -188,22 +190,45 @@ def _answer_from_files(interview: Interview, settings: Settings, files: list[Pat
     return _finish(interview, settings, out)
 
 
-def _answer_aloud(interview: Interview, settings: Settings, record: Callable[[Callable[[Samples], None]], None]) -> int:
-    """Answer into the microphone; each answer is transcribed while it is spoken."""
+def _answer_aloud(
+    interview: Interview,
+    settings: Settings,
+    terminal: TerminalInput,
+    source: AudioSource,
+    listening: Listening | None,
+) -> int:
+    """Answer into the microphone; each answer is transcribed while it is spoken, and ends on Enter or, with
+    ``listening``, after its silence (a countdown shows first; a pause after "let me think" is held)."""
     out = sys.stdout
     speaker = open_speaker(settings)
+    stt = interview.intake.stt
+    check = thinking_check(stt) if stt is not None else None
+    stop = f"Enter again or {listening.silence_s:g} s of silence to stop" if listening else "Enter again to stop"
     while (question := interview.current_question) is not None:
         _ask(question.text, interview.session.turns[-1].turn_no, question.follow_up_type or "core", out)
         _speak(interview, speaker, question, out)
-        print("Press Enter to start recording, Enter again to stop (type :end to finish).", file=out)
-        if sys.stdin.readline().strip() == ":end":
+        print(f"Press Enter to start recording, {stop} (type :end to finish).", file=out, flush=True)
+        line = terminal.line()
+        if line is None or line.strip() == ":end":
             break
         live = interview.listen()
-        record(live.feed)
+        hands_free = _hands_free(live, listening, check) if listening else None
+        terminal.record(live.feed, source, hands_free)
         outcome = live.finish()
         print(f"A: {outcome.turn.transcript.text if outcome.turn.transcript else outcome.message}", file=out)
         _print_outcome(outcome, out)
     return _finish(interview, settings, out)
+
+
+def _hands_free(live: LiveAnswer[TurnOutcome], listening: Listening, check: ThinkingCheck | None) -> HandsFree:
+    return HandsFree(listening, lambda: live.audio().samples, check)
+
+
+def _silence(value: str) -> float:
+    try:
+        return check_silence(float(value))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _finish(interview: Interview, settings: Settings, out: TextIO) -> int:
@@ -467,6 +492,19 @@ def build_parser() -> argparse.ArgumentParser:
     answers = interview.add_mutually_exclusive_group()
     answers.add_argument("--answers-dir", default=None, help="answer each question with the next audio file here")
     answers.add_argument("--voice", action="store_true", help="answer aloud with the microphone")
+    interview.add_argument(
+        "--silence",
+        type=_silence,
+        default=SILENCE_S,
+        metavar="SECONDS",
+        help=f"with --voice: seconds of silence after speech that end an answer (default {SILENCE_S:g})",
+    )
+    interview.add_argument(
+        "--no-hands-free",
+        dest="hands_free",
+        action="store_false",
+        help="with --voice: only Enter ends an answer, however long the silence",
+    )
     interview.set_defaults(handler=cmd_interview)
 
     resume = commands.add_parser("resume", help="carry on a session whose process died")
