@@ -1,4 +1,6 @@
-"""Data roots for tests that run the ``dataready`` command as separate processes.
+"""Shared fixtures of the integration tests: the loopback server every remote backend is tested against, a
+machine without a Databricks login, simulated cohorts, a Spark Connect server, and data roots for tests that run
+the ``dataready`` command as separate processes.
 
 Building the bank's embedding cache takes about half a minute on two cores, so it is built once per test run
 and copied into each test's data root; a short warm-up demo then creates the Delta tables and the MLflow
@@ -10,12 +12,31 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
+from interview_lib.reasoning.base import Reasoner
 from interview_lib.reasoning.rubric import RubricReasoner
+from interview_lib.settings import Settings
+from interview_lib.simulate.sessions import simulate_cohort
+from interview_lib.wiring import open_recorder
 
+from .loopback import FakeServer, no_databricks_login, serving
 from .processes import WARM_UP_SESSION, demo_command, run_cli
+
+
+@pytest.fixture
+def server() -> Iterator[FakeServer]:
+    """A started loopback ``FakeServer`` (see ``loopback.py``), stopped with its handler threads joined."""
+    with serving() as fake:
+        yield fake
+
+
+@pytest.fixture
+def databricks_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No Databricks login from this machine: no DATABRICKS_* variables, no ~/.databrickscfg."""
+    no_databricks_login(monkeypatch, tmp_path)
 
 
 @pytest.fixture
@@ -25,6 +46,39 @@ def mlflow_fails_fast(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
     monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "3")
     yield
+
+
+class SimulatedCohort(Protocol):
+    """Writes a simulated cohort into a fresh data root and returns the settings that read it."""
+
+    def __call__(
+        self, home: Path, *, cohort: str, candidates: int, sessions: int, seed: int, reasoner: Reasoner | None = None
+    ) -> Settings: ...
+
+
+@pytest.fixture(scope="session")
+def simulated_cohort(rubric: RubricReasoner) -> SimulatedCohort:
+    """Simulated cohorts of two core questions a session, written through the normal recorder (Delta + MLflow under
+    ``home``) and scored by the shared rubric unless another reasoner is given."""
+
+    def simulate(
+        home: Path, *, cohort: str, candidates: int, sessions: int, seed: int, reasoner: Reasoner | None = None
+    ) -> Settings:
+        settings = Settings(home=home)
+        recorder = open_recorder(settings)
+        simulate_cohort(
+            settings,
+            cohort=cohort,
+            candidates=candidates,
+            sessions=sessions,
+            questions=2,
+            reasoner=reasoner or rubric,
+            recorder=recorder,
+            seed=seed,
+        )
+        return settings
+
+    return simulate
 
 
 @pytest.fixture(scope="session")

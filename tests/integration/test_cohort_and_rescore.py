@@ -19,26 +19,16 @@ from interview_lib.reasoning.rubric import VERSION as RUBRIC_VERSION
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
 from interview_lib.settings import Settings
-from interview_lib.simulate.sessions import simulate_cohort
 from interview_lib.wiring import open_recorder, open_store
+
+from .conftest import SimulatedCohort
 
 ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture(scope="module")
-def cohort_home(tmp_path_factory: pytest.TempPathFactory, rubric: RubricReasoner) -> Settings:
-    settings = Settings(home=tmp_path_factory.mktemp("cohort"))
-    simulate_cohort(
-        settings,
-        cohort="c1",
-        candidates=4,
-        sessions=3,
-        questions=2,
-        reasoner=rubric,
-        recorder=open_recorder(settings),
-        seed=3,
-    )
-    return settings
+def cohort_home(tmp_path_factory: pytest.TempPathFactory, simulated_cohort: SimulatedCohort) -> Settings:
+    return simulated_cohort(tmp_path_factory.mktemp("cohort"), cohort="c1", candidates=4, sessions=3, seed=3)
 
 
 def test_simulated_cohort_is_written_through_the_normal_path(cohort_home: Settings) -> None:
@@ -98,8 +88,9 @@ def test_a_new_scorer_version_logs_its_agreement_as_a_run(cohort_home: Settings)
     assert result.agreement.drift["overall"] != 0
 
 
-def test_low_certainty_scores_are_listed_and_can_be_re_scored_alone(tmp_path: Path, rubric: RubricReasoner) -> None:
-    settings = Settings(home=tmp_path)
+def test_low_certainty_scores_are_listed_and_can_be_re_scored_alone(
+    tmp_path: Path, rubric: RubricReasoner, simulated_cohort: SimulatedCohort
+) -> None:
     judged: list[str] = []
 
     def alternating(question: Question, transcript: Transcript) -> Evaluation:
@@ -110,16 +101,8 @@ def test_low_certainty_scores_are_listed_and_can_be_re_scored_alone(tmp_path: Pa
             update={"certainty": "low" if doubtful else "high", "certainty_reason": "no reference" if doubtful else ""}
         )
 
-    simulate_cohort(
-        settings,
-        cohort="c2",
-        candidates=2,
-        sessions=1,
-        questions=2,
-        reasoner=ScriptedReasoner(judge=alternating),
-        recorder=open_recorder(settings),
-        seed=5,
-    )
+    judge = ScriptedReasoner(judge=alternating)
+    settings = simulated_cohort(tmp_path, cohort="c2", candidates=2, sessions=1, seed=5, reasoner=judge)
     store = open_store(settings)
     live = store.read("scores").to_pandas()
     low = live[live["certainty"] == "low"]

@@ -12,10 +12,9 @@ import pytest
 
 from interview_lib.analytics import cohort
 from interview_lib.reasoning import create_reasoner
-from interview_lib.reasoning.rubric import RubricReasoner
-from interview_lib.settings import Settings
-from interview_lib.simulate.sessions import simulate_cohort
-from interview_lib.wiring import open_recorder, open_store
+from interview_lib.wiring import open_store
+
+from .conftest import SimulatedCohort
 
 pytestmark = [
     pytest.mark.spark,
@@ -24,19 +23,10 @@ pytestmark = [
 
 
 def test_spark_and_pandas_cohort_figures_agree(
-    spark: object, tmp_path_factory: pytest.TempPathFactory, rubric: RubricReasoner
+    spark: object, tmp_path_factory: pytest.TempPathFactory, simulated_cohort: SimulatedCohort
 ) -> None:
-    settings = Settings(home=tmp_path_factory.mktemp("spark-cohort"))
-    simulate_cohort(
-        settings,
-        cohort="sc",
-        candidates=3,
-        sessions=2,
-        questions=2,
-        reasoner=rubric,
-        recorder=open_recorder(settings),
-        seed=5,
-    )
+    home = tmp_path_factory.mktemp("spark-cohort")
+    settings = simulated_cohort(home, cohort="sc", candidates=3, sessions=2, seed=5)
     store = open_store(settings)
     local = cohort.build(cohort.load(store, cohort="sc"), "sc")
     remote = cohort.build(
@@ -53,23 +43,13 @@ def test_spark_and_pandas_cohort_figures_agree(
 
 
 def test_the_scorer_runs_on_spark_executors_with_map_in_pandas(
-    spark: object, tmp_path_factory: pytest.TempPathFactory, rubric: RubricReasoner
+    spark: object, tmp_path_factory: pytest.TempPathFactory, simulated_cohort: SimulatedCohort
 ) -> None:
     from datetime import datetime, timezone
 
     from interview_lib.analytics.rescore import score_turns_spark
 
-    settings = Settings(home=tmp_path_factory.mktemp("spark-rescore"))
-    simulate_cohort(
-        settings,
-        cohort="sr",
-        candidates=2,
-        sessions=1,
-        questions=2,
-        reasoner=rubric,
-        recorder=open_recorder(settings),
-        seed=2,
-    )
+    settings = simulated_cohort(tmp_path_factory.mktemp("spark-rescore"), cohort="sr", candidates=2, sessions=1, seed=2)
     store = open_store(settings)
     turns = spark.read.format("delta").load(store.path("turns"))  # type: ignore[attr-defined]
     scorer = functools.partial(create_reasoner, "scripted:6")

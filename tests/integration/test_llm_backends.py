@@ -12,7 +12,6 @@ import base64
 import json
 import re
 from collections import deque
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -31,14 +30,7 @@ from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.score_cache import ScoreCache
 from interview_lib.settings import Settings
 
-from .loopback import FakeServer, Reply, Seen, no_databricks_login, serving
-
-
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    with serving() as fake:
-        yield fake
-
+from .loopback import FakeServer, Reply, Seen
 
 # -- wire-format helpers -----------------------------------------------------------------------------------------
 PROMPT_TOKENS, COMPLETION_TOKENS = 150, 60
@@ -500,11 +492,6 @@ def test_a_generated_interview_runs_end_to_end(server: FakeServer, tmp_path: Pat
 
 
 # -- Databricks model serving -----------------------------------------------------------------------------------
-@pytest.fixture
-def databricks_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    no_databricks_login(monkeypatch, tmp_path)
-
-
 def _serving(server: FakeServer) -> None:
     """Every serving endpoint answers like a model; the workspace has no host metadata."""
     server.without_host_metadata()

@@ -8,7 +8,6 @@ any request is made.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -65,11 +64,9 @@ def read(**fields: Any) -> Reply:
 
 
 @pytest.fixture
-def model() -> Iterator[FakeServer]:
-    fake = FakeServer()
-    fake.start()
-    yield fake
-    fake.stop()
+def model(server: FakeServer) -> FakeServer:
+    """The loopback server (``server`` in conftest) playing the chat model that reads postings."""
+    return server
 
 
 def extractor(server: FakeServer) -> ModelPostingExtractor:

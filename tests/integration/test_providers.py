@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,20 +15,9 @@ from interview_lib.providers import HttpClient, Server, workspace_server
 from interview_lib.settings import Settings, reveal
 
 from .endpoints import closed_port
-from .loopback import FakeServer, Reply, Seen, no_databricks_login, serving
+from .loopback import FakeServer, Reply, Seen
 
 OK = Reply(body={"ok": True})
-
-
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    with serving() as fake:
-        yield fake
-
-
-@pytest.fixture
-def databricks_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    no_databricks_login(monkeypatch, tmp_path)
 
 
 def client(server: FakeServer, **options: float) -> HttpClient:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import email
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -17,20 +15,9 @@ from interview_lib.settings import Settings
 from interview_lib.speech.stt import create_stt
 from interview_lib.speech.tts_piper import PiperSpeech
 
-from .loopback import FakeServer, Reply, Seen, no_databricks_login, serving
+from .loopback import FakeServer, Reply, Seen, serving
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    with serving() as fake:
-        yield fake
-
-
-@pytest.fixture
-def databricks_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    no_databricks_login(monkeypatch, tmp_path)
 
 
 @pytest.fixture(scope="module")
