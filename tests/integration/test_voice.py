@@ -634,29 +634,40 @@ def test_a_live_answer_past_the_limit_is_cut_and_the_turn_says_so(
 
 @pytest.mark.slow
 def test_answering_aloud_in_the_terminal_streams_the_microphone_into_the_interview(
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
     rubric: RubricReasoner,
     stt: SpeechToText,
-    clips: dict[str, Clip],
+    speak: Callable[[str, str], bytes],
 ) -> None:
     from interview_lib import cli
+    from interview_lib.speech.end_of_answer import Listening
+    from interview_lib.speech.terminal_microphone import TerminalInput
+
+    from .test_cli_voice import Keyboard, Microphone, Take
 
     interview = Interview.start(
         InterviewSetup(candidate_id="mic", core_questions=2, seed=4), rubric, intake=AnswerIntake(stt)
     )
-    samples = decode(clips["piper"].wav).samples
-
-    def microphone(on_samples: Callable[[Samples], None]) -> None:  # the one edge: no sound card here
-        feed_in_blocks(on_samples, samples)
-
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n:end\n"))  # Enter: answer the first question; then :end
-    assert cli._answer_aloud(interview, Settings(home=tmp_path, tts="silent"), microphone) == 0
-    out = capsys.readouterr().out
-    answer = next(line for line in out.splitlines() if line.startswith("A: "))
-    assert "kafka" in answer.lower() and "partitions" in answer.lower(), out
-    assert "after the answer ended" in out and "1 answered" in out, out
+    samples = decode(speak("piper", SENTENCES["piper"][0])).samples
+    keyboard = Keyboard()  # the one edge besides the sound card: the terminal
+    # the answer, then a quiet room: hands-free ends it (the thinking check hears a real answer), then :end
+    said = Take(np.concatenate([samples, np.zeros(10 * SAMPLE_RATE, dtype=np.float32)]), on_close_types=":end")
+    keyboard.types("")  # Enter: answer the first question
+    try:
+        terminal = TerminalInput(keyboard.stdin)
+        settings = Settings(home=tmp_path, tts="silent")
+        assert cli._answer_aloud(interview, settings, terminal, Microphone(keyboard, [said]), Listening()) == 0
+    finally:
+        keyboard.close()
+    printed = capsys.readouterr()
+    answer = next(line for line in printed.out.splitlines() if line.startswith("A: "))
+    assert "kafka" in answer.lower() and "partitions" in answer.lower(), printed.out
+    assert "after the answer ended" in printed.out and "1 answered" in printed.out, printed.out
+    assert "The silence ended the answer." in printed.err
+    turn = interview.session.turns[0]
+    assert turn.transcript is not None and turn.transcript.duration_s is not None
+    assert turn.transcript.duration_s == pytest.approx(len(samples) / SAMPLE_RATE + 4.0, abs=1.0)
 
 
 GERMAN = "Ich weiß es nicht genau. Vielleicht löscht VACUUM alte Dateien, die nicht mehr gebraucht werden."
