@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, ViewportSize, expect
 
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.speech.tts_piper import PiperSpeech
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS
+from tests.e2e.conftest import CHROMIUM, shoot
 from tests.integration.test_app import Server, served, server_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -67,27 +67,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def browser(site: Site) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        args = [*CHROMIUM_FLAGS, "--autoplay-policy=no-user-gesture-required"]
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=[*args, f"--use-file-for-fake-audio-capture={site.wav}"]
-        )
-        yield chromium
-        chromium.close()
+def microphone(site: Site) -> Path:
+    """The browser's microphone plays the padded spoken answer."""
+    return site.wav
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(30_000)
-    yield context.new_page()
-    context.close()
+@pytest.fixture(scope="module")
+def chromium_args() -> list[str]:
+    """The page speaks each question without a click first."""
+    return ["--autoplay-policy=no-user-gesture-required"]
 
 
-def _shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+@pytest.fixture(scope="module")
+def viewport() -> ViewportSize:
+    return {"width": 1100, "height": 900}
 
 
 def _set_up(page: Page, candidate: str) -> None:
@@ -106,7 +99,7 @@ def test_a_spoken_hands_free_interview_through_the_page_lands_in_delta_and_mlflo
     page.goto(server.base + "/")
     expect(page.get_by_text("Signed in as local")).to_be_visible()
     _set_up(page, "browser-voice")
-    _shoot(page, "app-setup")
+    shoot(page, "app-setup")
     page.get_by_role("button", name="Start interview").click()
 
     question = page.locator("#question")
@@ -116,13 +109,13 @@ def test_a_spoken_hands_free_interview_through_the_page_lands_in_delta_and_mlflo
     expect(countdown).to_contain_text("Your answer ends in", timeout=TURN_MS)  # nobody pressed anything
     played = page.evaluate("(a => [a.duration, a.ended])(document.getElementById('question-audio'))")
     assert played[0] > 1 and played[1] is True, played  # the question was spoken (piper) before listening began
-    _shoot(page, "app-room")
+    shoot(page, "app-room")
     expect(page.get_by_text("Question 2 of 2")).to_be_visible(timeout=TURN_MS)
     assert question.inner_text() != first
     expect(page.locator("#feedback")).to_contain_text(re.compile(r"Score \d+\.\d/10"))
     expect(page.locator("#report-view")).to_be_visible(timeout=TURN_MS)
     expect(page.locator("#report-overall")).to_contain_text("browser-voice — overall")
-    _shoot(page, "app-report")
+    shoot(page, "app-report")
     assert errors == []
 
     session_id = re.sub(r"^#report=", "", page.evaluate("location.hash"))

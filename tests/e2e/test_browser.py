@@ -15,7 +15,6 @@ import secrets
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,35 +24,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from interview_lib.domain.models import InterviewSetup
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.speech.tts_piper import PiperSpeech
 from interview_lib.store.local import LocalDeltaStore
+from tests.e2e.conftest import CHROMIUM, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "practice_interview.ipynb"
-# The README's screenshots are refreshed on purpose only: SCREENSHOTS_DIR=docs/screenshots pytest -m browser.
-SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "dataready-screenshots")
-CHROMIUM = Path("/usr/bin/chromium")
 SPOKEN = "A broadcast join sends the small table to every executor so the big table is not shuffled."
 TYPED = "I would partition by date, compact small files with OPTIMIZE and check the plan for skewed joins."
-# Root in a container: no sandbox; offline: nothing that phones home.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-]
 # True once the question on screen differs from ``asked``, or the room gave way to the report.
 NEXT_QUESTION_OR_REPORT = """asked => {
     const question = document.querySelector("p[style*='1.2em']");
@@ -170,21 +155,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def browser(site: Site) -> Iterator[Browser]:
-    """Debian's Chromium whose microphone plays the spoken answer."""
-    with sync_playwright() as playwright:
-        args = [*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={site.wav}"]
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(30_000)
-    yield context.new_page()
-    context.close()
+def microphone(site: Site) -> Path:
+    """The browser's microphone plays the spoken answer."""
+    return site.wav
 
 
 class Room:
@@ -285,11 +258,6 @@ def _lab_room(page: Page, site: Site) -> Room:
     return Room(page, page.locator(".jp-NotebookPanel"))
 
 
-def _shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
 def _turns(home: Path, session_id: str) -> list[dict[str, Any]]:
     rows = LocalDeltaStore(home / "delta").read("turns", session_id).to_pylist()
     return sorted(rows, key=lambda row: row["turn_no"])
@@ -310,17 +278,17 @@ def _spoken_then_typed(room: Room, site: Site, candidate: str, *, shots: bool) -
     """Set up 2 questions, answer the first by microphone and the rest by typing; check report, Delta, MLflow."""
     room.set_up(candidate, questions=2, focus="Spark internals and tuning")
     if shots:
-        _shoot(room.page, "setup")
+        shoot(room.page, "setup")
     room.start()
     feedback = room.speak()
     assert "small table" in feedback.lower(), feedback
     assert re.search(r"Score \d+\.\d/10", feedback), feedback
     if shots:
-        _shoot(room.page, "room")
+        shoot(room.page, "room")
     assert room.type_until_report(TYPED) >= 1
     text, session_id = room.report()
     if shots:
-        _shoot(room.page, "report")
+        shoot(room.page, "report")
     assert "Where this is recorded" in text and "small table" in text.lower()
     turns = _turns(site.home, session_id)
     spoken = turns[0]
