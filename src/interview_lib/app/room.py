@@ -273,6 +273,7 @@ class Conversation:
         countdown = CountdownOut(phase=phase, seconds_left=signal.seconds_left, total_s=total, reason=signal.reason)
         self.runtime.broadcast(countdown)
         if signal.kind == "countdown" and detector is not None:
+            live.cut()  # the answer may end in a few seconds: its last words are transcribed meanwhile
             detector.checking(signal.pause)  # this pause cannot end the answer before the check says
             self.actions.background(self._thinking(detector, live, signal.pause))
         elif signal.kind == "ended" and self.runtime.close_live() is live:

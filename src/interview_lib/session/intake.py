@@ -57,6 +57,11 @@ class LiveAnswer(Generic[Outcome]):
             self._chunks.append(samples)
             self._stream.feed(samples)
 
+    def cut(self) -> None:
+        """The answer may be ending (a hands-free countdown started): transcribe what was fed so far now, so that
+        only what follows is left when it ends."""
+        self._stream.cut()
+
     def audio(self) -> DecodedAudio:
         """Everything fed so far."""
         samples = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.float32)

@@ -2,9 +2,11 @@
 
 Audio arrives in chunks (from a microphone stream). A background thread transcribes the answer piece by piece:
 a piece is handed over, cut at the last pause so no word is split, as soon as ``min_chunk_s`` are buffered and
-the thread is idle (or ``max_chunk_s`` are buffered, if it is not keeping up). When the answer ends only the tail
-is left to transcribe. Whisper pads every piece to a 30 s window, so one piece costs about a second on 2 cores
-however short it is: a short ``min_chunk_s`` keeps the tail short, a long one spends less on padding.
+the thread is idle (or ``max_chunk_s`` are buffered, if it is not keeping up), or at once when the caller says the
+answer may be ending (:meth:`StreamingTranscriber.cut`, e.g. when a hands-free countdown starts). When the answer
+ends only the tail is left to transcribe. Whisper pads every piece to a 30 s window, so one piece costs about a
+second on 2 cores however short it is: a short ``min_chunk_s`` keeps the tail short, a long one spends less on
+padding.
 
 Each piece is checked for speech (Silero VAD) before it is transcribed: silent stretches cost nothing, and an
 answer in which no piece holds speech has no transcript at all.
@@ -12,6 +14,7 @@ answer in which no piece holds speech has no transcript at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
@@ -40,8 +43,16 @@ def last_pause(samples: Samples, search_s: float = 1.5) -> int:
 class StreamingTranscriber:
     """Feed 16 kHz mono samples while recording, then ``finish()`` for the whole transcript."""
 
-    def __init__(self, stt: SpeechToText, *, min_chunk_s: float = 8.0, max_chunk_s: float = 25.0) -> None:
+    def __init__(
+        self,
+        stt: SpeechToText,
+        *,
+        min_chunk_s: float = 8.0,
+        max_chunk_s: float = 25.0,
+        speech: Callable[[Samples], bool] = has_speech,
+    ) -> None:
         self._stt = stt
+        self._speech = speech  # whether a piece holds speech at all (silent pieces are never transcribed)
         self._min = int(min_chunk_s * SAMPLE_RATE)
         self._max = int(max_chunk_s * SAMPLE_RATE)
         self._buffer: list[Samples] = []
@@ -62,6 +73,14 @@ class StreamingTranscriber:
             rest = audio[cut:]
             self._buffer, self._buffered = [rest], len(rest)
 
+    def cut(self) -> None:
+        """Hand everything buffered to the recogniser now, as one piece: the answer may be ending (a pause long
+        enough to start a countdown), so its last words are transcribed before it does. What is fed afterwards
+        starts the next piece; nothing is lost or transcribed twice."""
+        if self._buffered:
+            self._submit(np.concatenate(self._buffer))
+        self._buffer, self._buffered = [], 0
+
     def _submit(self, samples: Samples) -> None:
         if len(samples) == 0:
             return
@@ -69,20 +88,19 @@ class StreamingTranscriber:
         self._offset += len(samples)
 
     def _transcribe(self, samples: Samples) -> Transcript | None:
-        if not has_speech(samples):
+        if not self._speech(samples):
             return None
         return self._stt.transcribe(DecodedAudio(samples, "stream", truncated=False, original_duration_s=None))
 
     def cancel(self) -> None:
         """Drop the answer: pieces not yet started are never transcribed."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._buffer, self._buffered = [], 0
 
     def finish(self) -> Transcript | None:
         """Transcribe the tail and join every part (word times shifted to the start of the answer); None when no
         part held speech. A recogniser error is raised here, after every part has stopped."""
-        if self._buffer:
-            self._submit(np.concatenate(self._buffer))
-            self._buffer, self._buffered = [], 0
+        self.cut()
         self._pool.shutdown(wait=True)
         words: list[Word] = []
         texts: list[str] = []
