@@ -5,6 +5,7 @@ hands-free silence; and one candidate's transcription never stalls another's soc
 from __future__ import annotations
 
 import base64
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -177,3 +178,32 @@ def test_one_candidates_transcription_does_not_stall_anothers_socket(server: Ser
     assert spoken_turn_s > 1.5 and len(waits) >= 10, (spoken_turn_s, waits)  # long enough to show a stall
     assert max(waits) < 1.0, waits
     assert typed_turn_s < spoken_turn_s / 2, (typed_turn_s, spoken_turn_s)
+
+
+def test_a_spoken_session_resumed_after_a_restart_still_hears_streamed_answers(
+    tmp_path: Path, bank_vectors: Path, voice: PiperSpeech
+) -> None:
+    home, log = data_root(tmp_path, bank_vectors), tmp_path / "server.log"
+    with served(home, log) as first_server:
+        client, question = started(first_server)
+        session_id = question_session(client)
+        first_server.process.send_signal(signal.SIGKILL)  # killed while the question waits for its answer
+        first_server.process.wait()
+
+    with served(home, log) as second_server:
+        client = second_server.connect(session_id)
+        hello = client.until("connected")
+        assert hello["voice"] is True and hello["question"]["text"] == question["text"]
+        turn_no = hello["question"]["turn_no"]
+        client.send(type="listen", turn_no=turn_no)
+        client.until("listening")
+        stream(client, np.concatenate([quiet(0.3), said(voice, ANSWER), quiet(0.3)]))
+        client.send(type="response", streamed=True, turn_no=turn_no)
+        assert client.until("evaluation")["status"] == "scored"
+        heard = [m["text"].lower() for m in client.seen if m["type"] == "transcript"]
+        assert any(not m["final"] for m in client.seen if m["type"] == "transcript")  # partials, as before the kill
+        assert heard and "small table" in heard[-1]
+        (turn,) = second_server.turns(session_id)
+        assert "small table" in turn["transcript"].lower()
+        run = second_server.run(session_id)
+        assert run.data.tags["dataready.owner"] == "local" and run.data.params["backend.stt"]
