@@ -9,7 +9,8 @@
    each session against the answers sent: none lost, none twice.
 
 Offline defaults (rubric, faster-whisper tiny.en); the interviewer's voice is off so that only the question's
-text is timed. Run: `python bench/app_latency.py [--answers 3] [--sessions 8] [--skip-spoken]`.
+text is timed. Run: `python bench/app_latency.py [--answers 3] [--sessions 8] [--skip-spoken]` (``--sessions 0``:
+only the spoken answers).
 """
 
 from __future__ import annotations
@@ -232,6 +233,20 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
+async def concurrent_typed(server: Server, args: argparse.Namespace) -> None:
+    started = time.monotonic()
+    results = await asyncio.gather(*(typed_interview(server, n, args.questions) for n in range(args.sessions)))
+    elapsed = time.monotonic() - started
+    waits = [w for r in results for w in r.waits]
+    lost, duplicated = check_turns(server.home, results)
+    print(
+        f"{args.sessions} concurrent typed interviews: {len(waits)} turns in {elapsed:.1f} s; turn wait "
+        f"p50 {percentile(waits, 50):.2f} s, p95 {percentile(waits, 95):.2f} s, max {max(waits):.2f} s; "
+        f"lost {lost}, duplicated {duplicated}; MLflow runs finished {finished_runs(server.home, results)}/"
+        f"{len(results)}; load {os.getloadavg()[0]:.1f}"
+    )
+
+
 async def main_async(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="dataready-app-bench-"))
     home = folder / "home"
@@ -251,17 +266,9 @@ async def main_async(args: argparse.Namespace) -> None:
                     f"p50 {statistics.median(client):.2f} s ({', '.join(f'{w:.2f}' for w in client)}); "
                     f"server latency_s {', '.join(f'{s:.2f}' for _, s in waits)}"
                 )
-        started = time.monotonic()
-        results = await asyncio.gather(*(typed_interview(server, n, args.questions) for n in range(args.sessions)))
-        elapsed = time.monotonic() - started
-        waits = [w for r in results for w in r.waits]
-        lost, duplicated = check_turns(home, results)
-        print(
-            f"{args.sessions} concurrent typed interviews: {len(waits)} turns in {elapsed:.1f} s; turn wait "
-            f"p50 {percentile(waits, 50):.2f} s, p95 {percentile(waits, 95):.2f} s, max {max(waits):.2f} s; "
-            f"lost {lost}, duplicated {duplicated}; MLflow runs finished {finished_runs(home, results)}/"
-            f"{len(results)}; load {os.getloadavg()[0]:.1f}"
-        )
+        if args.sessions:
+            await concurrent_typed(server, args)
+        print(f"load at the end {os.getloadavg()[0]:.1f}")
     finally:
         server.process.terminate()
         server.process.wait(timeout=30)
@@ -271,7 +278,7 @@ async def main_async(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=3, help="spoken answers of about a minute, per mode")
-    parser.add_argument("--sessions", type=int, default=8, help="concurrent typed interviews")
+    parser.add_argument("--sessions", type=int, default=8, help="concurrent typed interviews (0: none)")
     parser.add_argument("--questions", type=int, default=5, help="core questions per typed interview")
     parser.add_argument("--skip-spoken", action="store_true", help="only the concurrent typed interviews")
     parser.add_argument("--cache", default="dataready-data/cache", help="a cache folder to start from (bank vectors)")
