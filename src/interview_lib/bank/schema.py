@@ -68,7 +68,7 @@ class Misconception(_Strict):
     ways to say the claim (each must match), ``right`` correct sentences in the same words (none may match).
     """
 
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)+$")
+    id: str = Field(pattern=r"^[a-z0-9_]+(-[a-z0-9]+)+$")  # the topic, then words
     claim: str = Field(min_length=15)
     truth: str = Field(min_length=15)
     all: list[str] = Field(min_length=2, max_length=5)

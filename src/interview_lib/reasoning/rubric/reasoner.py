@@ -3,7 +3,8 @@
 How an answer is scored: its sentences (fillers removed) are compared with the question's expected points
 and known wrong claims (its own, or borrowed from the nearest bank questions). Similarity only picks the
 sentences worth checking; whether a sentence *states* a point or a wrong claim is decided by the claim
-checker (``claims.py``). Covered points carry correctness and depth, wrong claims pull correctness down, and
+checker (``claims.py``); the bank's known misconceptions are recognised by the terms that state them
+(``misconceptions.py``). Covered points carry correctness and depth, wrong claims pull correctness down, and
 experience, structure and hedging shape the other dimensions, always gated by checked content, so fluent but
 empty or wrong answers stay low. Non-answers, word salad, keyword lists and instructions aimed at the scorer
 are recognised before any of that and capped. Every score says how sure it is (``certainty``).
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from interview_lib.bank import QuestionBank, load_bank
+from interview_lib.bank import Misconception, QuestionBank, load_bank, load_misconceptions
 from interview_lib.domain import delivery
 from interview_lib.domain.models import Certainty, Evaluation, FollowUpType, Question, Transcript
 from interview_lib.domain.posting import PostingProfile
@@ -30,10 +31,11 @@ from interview_lib.reasoning.rubric import claims, dimensions
 from interview_lib.reasoning.rubric.answer_kind import AnswerKind, classify
 from interview_lib.reasoning.rubric.checker import ClaimChecker
 from interview_lib.reasoning.rubric.knowledge import Knowledge
+from interview_lib.reasoning.rubric.misconceptions import Misconceptions
 from interview_lib.reasoning.rubric.reference import Reference, ReferenceFinder
 
 NAME = "rubric"
-VERSION = "2.0"
+VERSION = "2.1"
 ADVERSARIAL_CAP = 2.0
 OFF_TOPIC_CAP = 1.0
 NON_ANSWER_CAP = 1.0
@@ -102,6 +104,7 @@ class RubricReasoner:
         self.notes: list[str] = []
         self._finder: ReferenceFinder | None = None
         self._knowledge: Knowledge | None = None
+        self._misconceptions: Misconceptions | None = None
         self._rng = random.Random(seed)
 
     @property
@@ -137,6 +140,13 @@ class RubricReasoner:
         if self._knowledge is None:
             self._knowledge = Knowledge(self.bank, self.embedder)
         return self._knowledge
+
+    @property
+    def misconceptions(self) -> Misconceptions:
+        """The bank's known misconceptions, compiled."""
+        if self._misconceptions is None:
+            self._misconceptions = Misconceptions(load_misconceptions())
+        return self._misconceptions
 
     def read_posting(self, data: str | bytes) -> PostingProfile:
         """The offline reading of a job posting (the bank's vocabulary, no network)."""
@@ -249,10 +259,12 @@ class RubricReasoner:
         verdicts = claims.point_verdicts(point_pairs)
         excused = [fx.is_correction(s) for s in prep.units.sentences]
         flagged = claims.stated_wrong_claims(flag_pairs, prep.truth, excused)
+        known = self.misconceptions.stated(prep.units.sentences, excused)
         wrong = list(
             dict.fromkeys(
                 [prep.reference.red_flags[i] for i in flagged]
                 + [f"contradicts: {p}" for p, v in zip(prep.reference.points, verdicts) if v.status == "contradicted"]
+                + [_corrected(m) for m, _ in known]
             )
         )
         judged = _Judged(prep, verdicts, wrong, point_pairs.method)
@@ -332,6 +344,10 @@ class _Judged:
                 if quote not in quotes:
                     quotes.append(quote)
         return quotes[:4]
+
+
+def _corrected(item: Misconception) -> str:
+    return f"{item.claim} (in fact: {item.truth})"
 
 
 def _flags(prep: _Prepared, judged: _Judged) -> list[str]:
