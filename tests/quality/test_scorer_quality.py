@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from interview_lib.analytics import grading
-from interview_lib.domain.models import Transcript
+from interview_lib.domain.models import Question, Transcript
 from interview_lib.ingest.lines import AnswerLine
 from interview_lib.ingest.scoring import score_items
 from interview_lib.reasoning.rubric import RubricReasoner
@@ -221,3 +221,25 @@ def test_a_terse_correct_phrase_answer_gets_credit_for_what_it_states(rubric: Ru
     assert evaluation.covered_points, evaluation.rationale
     assert (evaluation.overall or 0) >= 4.5
     assert "keyword_stuffing" not in evaluation.flags and "word_salad" not in evaluation.flags
+
+
+def test_a_known_misconception_is_a_wrong_claim_named_with_its_correction(rubric: RubricReasoner) -> None:
+    question = Question(
+        id="q-broadcast",
+        text="How does a broadcast join work in Spark, and when would you use one?",
+        skill="spark",
+        difficulty=2,
+    )
+    right = (
+        "With a broadcast join Spark ships the small table to every executor, and the other side stays put. "
+        "I use it when one side fits comfortably in executor memory, like a dimension table."
+    )
+    wrong = (
+        "With a broadcast join Spark ships the large table to every executor, and the other side stays put. "
+        "I use it when one side fits comfortably in executor memory, like a dimension table."
+    )
+    good, bad = (rubric.evaluate(question, Transcript(text=t)) for t in (right, wrong))
+    assert good.overall is not None and bad.overall is not None
+    assert not any("in fact:" in w for w in good.red_flags_hit)
+    assert any(w.startswith("A broadcast join sends the large table") and "in fact:" in w for w in bad.red_flags_hit)
+    assert "wrong_claims" in bad.flags and bad.overall < good.overall

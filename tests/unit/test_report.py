@@ -239,3 +239,16 @@ def test_every_report_view_shows_the_fit_to_the_posting_with_each_skill_and_what
 
 def test_a_report_without_a_posting_has_no_fit_section(report: SessionReport) -> None:
     assert all("Fit to the posting" not in view for view in (render_text(report), render_html(report)))
+
+
+def test_every_report_view_names_the_wrong_claims_with_their_correction() -> None:
+    wrong = "VACUUM compacts small files. (in fact: VACUUM deletes files the table no longer references.)"
+    evaluation = _scored(3.0).model_copy(update={"red_flags_hit": [wrong]})
+    report = build_report(_session(_turn("delta_lake", evaluation)))
+
+    assert report.questions[0].wrong_claims == [wrong]
+    assert f"wrong: {wrong}" in render_text(report)
+    assert "*Wrong:* VACUUM compacts small files. \\(in fact" in render_markdown(report)
+    assert re.search(
+        r"Wrong:</p><ul><li class=\"missing\">VACUUM compacts small files\. \(in fact", render_html(report)
+    )

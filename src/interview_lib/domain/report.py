@@ -35,6 +35,7 @@ class QuestionFeedback(BaseModel):
     evidence: list[str]
     missing_points: list[str]
     flags: list[str]
+    wrong_claims: list[str] = Field(default_factory=list)  # what the answer got wrong, with the correction if known
     certainty: str | None = None
     certainty_note: str = ""  # e.g. "low confidence: no close reference for this question"; empty when sure
     delivery: dict[str, float] = Field(default_factory=dict)
@@ -86,6 +87,7 @@ def _feedback(turn: Turn) -> QuestionFeedback:
         evidence=list(evaluation.evidence) if evaluation else [],
         missing_points=list(evaluation.missing_points) if evaluation else [],
         flags=list(evaluation.flags) if evaluation else [],
+        wrong_claims=list(evaluation.red_flags_hit) if evaluation else [],
         certainty=evaluation.certainty if evaluation else None,
         certainty_note=certainty_note(evaluation) if evaluation else "",
         delivery=dict(turn.delivery),

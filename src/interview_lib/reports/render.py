@@ -57,6 +57,7 @@ def render_text(report: SessionReport) -> str:
         if q.certainty_note:
             lines.append(f"     ({q.certainty_note})")
         lines += [f"     evidence: “{e}”" for e in q.evidence[:2]]
+        lines += [f"     wrong: {w}" for w in q.wrong_claims]
         if q.delivery.get("words_per_minute"):
             d = q.delivery
             lines.append(
@@ -145,6 +146,7 @@ def render_markdown(report: SessionReport) -> str:
             f"*Answer:* {esc(q.answer) or '(none)'}",
             f"*Score:* {_fmt(q.overall)} ({q.status}) — {esc(q.rationale)}",
             *([f"*Certainty:* {esc(q.certainty_note)}"] if q.certainty_note else []),
+            *(f"*Wrong:* {esc(w)}" for w in q.wrong_claims),
             *(f"*Note:* {esc(n)}" for n in q.notes),
             "",
         ]
