@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from interview_lib.domain import planning
 from interview_lib.domain.models import InterviewSetup
 from interview_lib.errors import InterviewLibError
+from interview_lib.speech.hands_free import MAX_SILENCE_S, MIN_SILENCE_S, SILENCE_S
 
 MAX_TRANSCRIPT_CHARS = 20_000
-MIN_SILENCE_S, MAX_SILENCE_S = 1.5, 30.0
 
 
 class ProtocolError(InterviewLibError):
@@ -87,7 +87,7 @@ class Listen(_Message):
 
     type: Literal["listen"]
     hands_free: bool = False
-    silence_s: float = Field(default=4.0, ge=MIN_SILENCE_S, le=MAX_SILENCE_S)
+    silence_s: float = Field(default=SILENCE_S, ge=MIN_SILENCE_S, le=MAX_SILENCE_S)
     turn_no: int | None = None
 
 

@@ -44,8 +44,8 @@ from interview_lib.app.sessions import Runtime, Sessions, off_loop
 from interview_lib.errors import InterviewLibError
 from interview_lib.session.intake import LiveAnswer
 from interview_lib.session.interview import TurnOutcome
-from interview_lib.speech.audio import SAMPLE_RATE, DecodedAudio
-from interview_lib.speech.end_of_answer import EndOfAnswer, Listening, Signal, is_thinking
+from interview_lib.speech.end_of_answer import EndOfAnswer, Listening, Signal
+from interview_lib.speech.hands_free import said_thinking, thinking_clip
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,6 @@ MAX_FRAME_BYTES = 256 * 1024  # one binary frame: 8 s of 16 kHz 16-bit audio (th
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # an uploaded recording (ten minutes of WAV at 16 kHz is 19 MiB)
 MAX_TEXT_CHARS = MAX_UPLOAD_BYTES * 4 // 3 + 64 * 1024  # a JSON message: that recording in base64, and room
 LATE_FRAMES_S = 3.0  # frames this soon after a live answer closed are the page catching up, not a mistake
-THINK_CHECK_S = 2.5  # how much of the end of the last utterance a thinking check listens to ("let me think")
 THINK_CHECK_TIMEOUT_S = 15.0  # past this a thinking check gives up, and the pause may end the answer
 HANDS_FREE_SILENCE_S = Listening().silence_s
 
@@ -285,9 +284,7 @@ class Conversation:
         async with runtime.lock:
             if runtime.detector is not detector:
                 return
-            start, end = detector.utterance()
-            first = max(start, end - int(THINK_CHECK_S * SAMPLE_RATE)) - SAMPLE_RATE // 5
-            clip = live.audio().samples[max(0, first) : end + SAMPLE_RATE // 5]
+            clip = thinking_clip(detector, live.audio().samples)
         thinking = await self._sounds_like_thinking(clip)
         async with runtime.lock:
             if runtime.detector is detector and (signal := detector.checked(pause, thinking=thinking)) is not None:
@@ -295,15 +292,13 @@ class Conversation:
 
     async def _sounds_like_thinking(self, clip: np.ndarray) -> bool:
         recogniser = self.sessions.voices.recogniser()
-        audio = DecodedAudio(clip, "stream", truncated=False, original_duration_s=None)
         began = time.monotonic()
         try:
             with anyio.fail_after(THINK_CHECK_TIMEOUT_S):  # a stuck recogniser must not keep the answer open
-                said = await to_thread.run_sync(lambda: recogniser.transcribe(audio), abandon_on_cancel=True)
+                thinking = await to_thread.run_sync(lambda: said_thinking(recogniser, clip), abandon_on_cancel=True)
         except Exception:  # no verdict: the pause counts as the end of the answer
             log.exception("session %s: the thinking check failed", self.runtime.session_id)
             return False
-        thinking = is_thinking(said.text)
         log.info("session %s: thinking check %s in %.1f s", self.runtime.session_id, thinking, time.monotonic() - began)
         return thinking
 
