@@ -95,6 +95,11 @@ class QuestionBank:
         return follow_up_of(entry.question(), kind, entry.item.follow_ups[kind], missing_points, source="bank")
 
 
+def _read_yaml(text: str) -> object:
+    """YAML with libyaml's parser where PyYAML was built with it (several times faster), else the pure-Python one."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _read_files() -> list[BankFile]:
     folder = resources.files("interview_lib.bank") / "data"
     files = []
@@ -102,7 +107,7 @@ def _read_files() -> list[BankFile]:
         if not path.name.endswith(".yaml"):
             continue
         try:
-            files.append(BankFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
+            files.append(BankFile.model_validate(_read_yaml(path.read_text(encoding="utf-8"))))
         except (yaml.YAMLError, ValidationError) as exc:
             raise BankError(f"bank file {path.name} is invalid: {exc}") from exc
     if not files:
@@ -125,9 +130,7 @@ def load_misconceptions() -> tuple[Misconception, ...]:
         if not path.name.endswith(".yaml"):
             continue
         try:
-            found.extend(
-                MisconceptionFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).misconceptions
-            )
+            found.extend(MisconceptionFile.model_validate(_read_yaml(path.read_text(encoding="utf-8"))).misconceptions)
         except (yaml.YAMLError, ValidationError) as exc:
             raise BankError(f"misconception file {path.name} is invalid: {exc}") from exc
     if len({m.id for m in found}) != len(found):

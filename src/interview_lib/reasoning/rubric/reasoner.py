@@ -114,6 +114,7 @@ class RubricReasoner:
             self._embedder = default_embedder()
         if not self._preloaded:  # every bank text, in one batch, from the disk cache when there is one
             self._preloaded = True
+            self.misconceptions  # noqa: B018 - compiled with the rest of the bank, not inside an answer's wait
             texts = [t for e in self.bank for t in (e.item.text, *e.item.expected_points, *e.item.red_flags)]
             self._embedder.preload(texts, self._cache_dir)
         return self._embedder
