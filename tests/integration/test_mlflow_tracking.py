@@ -33,6 +33,7 @@ from interview_lib.store.resume import load_session
 from interview_lib.tracking.base import Tracker
 from interview_lib.tracking.mlflow import MlflowTracker, local_tracking_uri
 from interview_lib.tracking.sync import sync_mlflow
+from interview_lib.wiring import OwnedStore
 
 from .endpoints import closed_port
 
@@ -54,8 +55,8 @@ class Link:
     def __init__(self, target: Tracker) -> None:
         self.target = target
 
-    def start_run(self, session: InterviewSession, bundle_target: str | None) -> str:
-        return self.target.start_run(session, bundle_target)
+    def start_run(self, session: InterviewSession, bundle_target: str | None, owner: str | None = None) -> str:
+        return self.target.start_run(session, bundle_target, owner)
 
     def log_turn(self, run_id: str, turn: Turn) -> None:
         self.target.log_turn(run_id, turn)
@@ -233,6 +234,22 @@ def test_a_back_filled_run_keeps_the_bundle_target_the_session_was_recorded_unde
     [run] = runs_of(MlflowClient(local_tracking_uri(tmp_path)), session_id)
     assert session_row(store, session_id)["bundle_target"] == "prod"
     assert run.data.tags.get("dataready.bundle_target") == "prod"
+
+
+def test_a_back_filled_run_keeps_the_owner_of_a_web_app_session(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    tracker = MlflowTracker(f"http://127.0.0.1:{closed_port()}", "dataready", owner="ana@x.io")  # unreachable
+    interview = start(TableRecorder(OwnedStore(store, "ana@x.io"), tracker))  # as the web app records a session
+    while interview.current_question is not None:
+        interview.answer("Auto Loader tracks ingested files in a checkpoint.")
+    interview.end()
+    session_id = interview.session.session_id
+
+    assert sync_mlflow(store, working_tracker(tmp_path)) == [session_id]
+
+    [run] = runs_of(MlflowClient(local_tracking_uri(tmp_path)), session_id)
+    assert run.data.tags.get("dataready.owner") == "ana@x.io"
+    assert session_row(store, session_id)["owner"] == "ana@x.io"
 
 
 def test_an_unreachable_mlflow_fails_in_seconds_not_minutes_of_retries(monkeypatch: pytest.MonkeyPatch) -> None:

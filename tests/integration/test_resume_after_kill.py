@@ -223,7 +223,7 @@ class _Killed(BaseException):
 
 
 class _DiesWhileLoggingArtifacts(NullTracker):
-    def start_run(self, session: InterviewSession, bundle_target: str | None) -> str:
+    def start_run(self, session: InterviewSession, bundle_target: str | None, owner: str | None = None) -> str:
         return "run-1"
 
     def finish_run(self, run_id: str, session: InterviewSession, report: SessionReport) -> None:

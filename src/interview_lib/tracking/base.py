@@ -12,8 +12,8 @@ from interview_lib.domain.report import SessionReport
 class Tracker(Protocol):
     """Logs sessions somewhere people can browse them. Every method may raise; callers carry on."""
 
-    def start_run(self, session: InterviewSession, bundle_target: str | None) -> str:
-        """Open a run for ``session`` and return its id."""
+    def start_run(self, session: InterviewSession, bundle_target: str | None, owner: str | None = None) -> str:
+        """Open a run for ``session`` and return its id (``owner``: the signed-in user it belongs to, if any)."""
         ...
 
     def log_turn(self, run_id: str, turn: Turn) -> None:
@@ -38,7 +38,7 @@ class Tracker(Protocol):
 class NullTracker:
     """Tracks nothing."""
 
-    def start_run(self, session: InterviewSession, bundle_target: str | None) -> str:
+    def start_run(self, session: InterviewSession, bundle_target: str | None, owner: str | None = None) -> str:
         """No run: an empty id."""
         return ""
 

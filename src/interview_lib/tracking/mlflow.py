@@ -66,8 +66,8 @@ class MlflowTracker:
                 self._experiment_id = found.experiment_id
         return self._experiment_id
 
-    def start_run(self, session: InterviewSession, bundle_target: str | None) -> str:
-        """Open the session's run with its setup as params and who/what as tags."""
+    def start_run(self, session: InterviewSession, bundle_target: str | None, owner: str | None = None) -> str:
+        """Open the session's run with its setup as params and who/what as tags (``owner``, else the tracker's)."""
         from mlflow.entities import Param
 
         setup = session.setup
@@ -79,8 +79,8 @@ class MlflowTracker:
         }
         if bundle_target:
             tags["dataready.bundle_target"] = bundle_target
-        if self.owner:
-            tags["dataready.owner"] = self.owner
+        if owner := owner or self.owner:
+            tags["dataready.owner"] = owner
         posting = setup.posting
         if posting is not None:  # instructors group runs by the job candidates practise for
             tags |= {"dataready.posting_sha256": posting.sha256, "dataready.posting_title": posting.title[:250]}

@@ -43,13 +43,14 @@ def sync_mlflow(
         stored = load_session(store, session_id)
         session = stored.session
         target = bundle_target or stored_rows[session_id].get("bundle_target")
-        owner = stored_rows[session_id].get("owner")  # rewritten with the row, so the web app still finds its owner
+        stored_owner = stored_rows[session_id].get("owner")
+        owner = str(stored_owner) if stored_owner else None  # on the new run and the rewritten row alike
         if stored.mlflow_run_id:
             try:
                 tracker.discard_run(stored.mlflow_run_id)
             except Exception as exc:  # the partial run may not exist on this server
                 log.info("could not discard run %s: %s", stored.mlflow_run_id, exc)
-        run_id = tracker.start_run(session, target)
+        run_id = tracker.start_run(session, target, owner)
         for turn in session.turns:
             tracker.log_turn(run_id, turn)
         report = build_report(session)
@@ -62,7 +63,7 @@ def sync_mlflow(
                 mlflow_run_id=run_id,
                 mlflow_synced=True,
                 bundle_target=target,
-                owner=str(owner) if owner else None,
+                owner=owner,
             )
         )
         done.append(session_id)
