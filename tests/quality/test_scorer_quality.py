@@ -10,6 +10,7 @@ from interview_lib.analytics import grading
 from interview_lib.domain.models import Question, Transcript
 from interview_lib.ingest.lines import AnswerLine
 from interview_lib.ingest.scoring import score_items
+from interview_lib.reasoning import features as fx
 from interview_lib.reasoning.rubric import RubricReasoner
 
 pytestmark = pytest.mark.quality
@@ -243,3 +244,28 @@ def test_a_known_misconception_is_a_wrong_claim_named_with_its_correction(rubric
     assert not any("in fact:" in w for w in good.red_flags_hit)
     assert any(w.startswith("A broadcast join sends the large table") and "in fact:" in w for w in bad.red_flags_hit)
     assert "wrong_claims" in bad.flags and bad.overall < good.overall
+
+
+def test_a_long_answer_spoken_in_bursts_earns_its_points_and_a_few_bursts_of_terms_do_not(
+    rubric: RubricReasoner,
+) -> None:
+    question = Question(
+        id="q-broadcast",
+        text="How does a broadcast join work in Spark, and when would you use one?",
+        skill="spark",
+        difficulty=2,
+    )
+    rambling = (
+        "Um, so, a broadcast join, uh, that's when Spark, you know, takes the small table, like, a dimension table, "
+        "and, um, copies it to every executor. And then, uh, the big table just stays where it is, so, um, nothing of "
+        "the large side gets shuffled, right. I'd use it, like, when the small side fits in memory, you know, under "
+        "the broadcast threshold, um, which is ten megabytes by default. And, uh, if it's too big, um, the driver "
+        "runs out of memory, so, yeah, I'd be careful with the hint, you know, on the bigger dimensions."
+    )
+    bursts = (
+        "Um, broadcast, like, small table, uh, executor, you know, shuffle, um, memory, like, threshold, uh, big table."
+    )
+    assert fx.extract(rambling).fragmented and fx.extract(bursts).fragmented
+    spoken, salad = (rubric.evaluate(question, Transcript(text=t)) for t in (rambling, bursts))
+    assert spoken.overall is not None and salad.overall is not None
+    assert spoken.overall >= 6.0 and salad.overall <= 2.0

@@ -35,10 +35,11 @@ from interview_lib.reasoning.rubric.misconceptions import Misconceptions
 from interview_lib.reasoning.rubric.reference import Reference, ReferenceFinder
 
 NAME = "rubric"
-VERSION = "2.1"
+VERSION = "2.2"
 ADVERSARIAL_CAP = 2.0
 OFF_TOPIC_CAP = 1.0
 NON_ANSWER_CAP = 1.0
+RAMBLING_WORDS = 80  # words (without fillers) from which an answer spoken in bursts is rambling, not salad
 
 
 @dataclass(frozen=True)
@@ -317,8 +318,10 @@ class _Judged:
 
     @property
     def coverage(self) -> float:
-        # An answer spoken in bursts between fillers earns nothing for being near a point: only stated points count.
-        partly = 0.0 if self.prep.feats.fragmented else claims.PARTLY_CREDIT
+        # A short answer spoken in bursts between fillers earns nothing for being near a point: only stated points
+        # count. A long one is rambling, not salad (salad is a few phrases), and its partly stated points count.
+        feats = self.prep.feats
+        partly = 0.0 if feats.fragmented and feats.words < RAMBLING_WORDS else claims.PARTLY_CREDIT
         return claims.credit([self.verdicts[i] for i in self.expected], self.prep.reference.needed, partly)
 
     @property
