@@ -221,7 +221,10 @@ def _answer_aloud(
 
 
 def _hands_free(live: LiveAnswer[TurnOutcome], listening: Listening, check: ThinkingCheck | None) -> HandsFree:
-    return HandsFree(listening, lambda: live.audio().samples, check)
+    """Hands-free for ``live``: when a countdown starts, what was said so far goes to the recogniser."""
+    hands_free = HandsFree(listening, lambda: live.audio().samples, check)
+    hands_free.observe(lambda signal: live.cut() if signal.kind == "countdown" else None)
+    return hands_free
 
 
 def _silence(value: str) -> float:

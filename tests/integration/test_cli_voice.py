@@ -171,7 +171,8 @@ def test_an_interview_answered_aloud_ends_one_answer_on_silence_and_the_next_on_
 ) -> None:
     setup = InterviewSetup(candidate_id="voice", core_questions=2, max_follow_ups=0, seed=1)
     reasoner = ScriptedReasoner(judge=fixed_score(6.0))
-    interview = Interview.start(setup, reasoner, intake=AnswerIntake(Recogniser(ANSWER)))  # type: ignore[arg-type]
+    recogniser = Recogniser(ANSWER)
+    interview = Interview.start(setup, reasoner, intake=AnswerIntake(recogniser))  # type: ignore[arg-type]
     speech = syllables(2.0)
     first = Take(np.concatenate([speech, quiet(20.0)]), on_close_types="")  # ends on silence; Enter: next
     second = Take(syllables(2.0), then_types="", on_close_types=":end")  # Enter ends it, then :end
@@ -187,6 +188,8 @@ def test_an_interview_answered_aloud_ends_one_answer_on_silence_and_the_next_on_
         len(second.audio) / 16000
     )
     assert [turn.evaluation.overall for turn in turns if turn.evaluation] == [6.0, 6.0]
+    # the first answer's countdown handed what was said until then (2 s of speech, 1 s of pause) to the recogniser
+    assert any(abs(seconds - (len(speech) / SAMPLE_RATE + 1.0)) <= 0.2 for seconds in recogniser.heard)
     printed = capsys.readouterr()
     assert printed.out.count(f"A: {ANSWER}") == 2 and "Enter again or 4 s of silence to stop" in printed.out
     assert "The silence ended the answer." in printed.err

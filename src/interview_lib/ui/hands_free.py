@@ -36,12 +36,14 @@ class HandsFreeOption:
         """An answer is being recorded hands-free."""
         return self._answer is not None
 
-    def begin(self, audio: Callable[[], Samples]) -> None:
-        """An answer starts recording; ``audio`` returns what it has recorded so far."""
+    def begin(self, audio: Callable[[], Samples], cut: Callable[[], None]) -> None:
+        """An answer starts recording; ``audio`` returns what it has recorded so far, and ``cut`` hands that to the
+        recogniser when a countdown starts (so the end of the answer waits only for its last words)."""
         self.end()
         if self.enabled.value:
             options = Listening(silence_s=float(self.silence.value))
             self._answer = HandsFree(options, audio, self.check, self._signal)
+            self._answer.observe(lambda signal: cut() if signal.kind == "countdown" else None)
 
     def feed(self, samples: Samples) -> bool:
         """The answer recorded ``samples`` too; whether a silence has now ended it."""

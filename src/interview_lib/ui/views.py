@@ -230,7 +230,7 @@ class RoomView:
         except InterviewLibError as exc:  # e.g. paused: nothing is waiting for an answer
             self.feedback.value = f"<span style='color:#a40e26'>{_esc(exc)}</span>"
             return
-        self.hands_free.begin(lambda: live.audio().samples)
+        self.hands_free.begin(lambda: live.audio().samples, live.cut)
 
     def _mic_audio(self, samples: Samples) -> None:
         if self._live is None:
