@@ -221,13 +221,18 @@ def test_an_unreachable_mlflow_loses_nothing_and_sync_back_fills_exactly_one_run
     assert session_row(store, session_id) == row
 
 
-def test_a_back_filled_run_keeps_the_bundle_target_the_session_was_recorded_under(tmp_path: Path) -> None:
-    store = open_store(tmp_path)
-    interview = start(TableRecorder(store, unreachable_tracker(), bundle_target="prod"))
+def recorded_while_mlflow_is_down(recorder: TableRecorder) -> str:
+    """A whole interview recorded through ``recorder`` (whose tracker cannot be reached); its session id."""
+    interview = start(recorder)
     while interview.current_question is not None:
         interview.answer("Auto Loader tracks ingested files in a checkpoint.")
     interview.end()
-    session_id = interview.session.session_id
+    return interview.session.session_id
+
+
+def test_a_back_filled_run_keeps_the_bundle_target_the_session_was_recorded_under(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    session_id = recorded_while_mlflow_is_down(TableRecorder(store, unreachable_tracker(), bundle_target="prod"))
 
     assert sync_mlflow(store, working_tracker(tmp_path)) == [session_id]
 
@@ -239,11 +244,7 @@ def test_a_back_filled_run_keeps_the_bundle_target_the_session_was_recorded_unde
 def test_a_back_filled_run_keeps_the_owner_of_a_web_app_session(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     tracker = MlflowTracker(f"http://127.0.0.1:{closed_port()}", "dataready", owner="ana@x.io")  # unreachable
-    interview = start(TableRecorder(OwnedStore(store, "ana@x.io"), tracker))  # as the web app records a session
-    while interview.current_question is not None:
-        interview.answer("Auto Loader tracks ingested files in a checkpoint.")
-    interview.end()
-    session_id = interview.session.session_id
+    session_id = recorded_while_mlflow_is_down(TableRecorder(OwnedStore(store, "ana@x.io"), tracker))  # as the web app
 
     assert sync_mlflow(store, working_tracker(tmp_path)) == [session_id]
 

@@ -20,6 +20,13 @@ DEV = [DATA / "labelled_answers.jsonl", DATA / "dev" / "dev_answers.jsonl"]
 DEV2 = DATA / "dev2" / "dev2_answers.jsonl"  # the dev side's second writer: non-attempts in many styles
 BLIND = DATA / "blind" / "blind_answers.jsonl"
 Graded = list[tuple[dict[str, object], dict[str, object]]]
+# A question outside the bank, for answers written to test one behaviour each.
+BROADCAST = Question(
+    id="q-broadcast",
+    text="How does a broadcast join work in Spark, and when would you use one?",
+    skill="spark",
+    difficulty=2,
+)
 
 
 @pytest.fixture(scope="module")
@@ -185,8 +192,6 @@ def test_an_off_topic_answer_scores_low(rubric: RubricReasoner) -> None:
 
 
 def test_a_question_outside_the_bank_is_still_scored_with_borrowed_points(rubric: RubricReasoner) -> None:
-    from interview_lib.domain.models import Question
-
     question = Question(
         id="x",
         text="Why do people say Spark joins can be slow, and what would you try first?",
@@ -225,12 +230,6 @@ def test_a_terse_correct_phrase_answer_gets_credit_for_what_it_states(rubric: Ru
 
 
 def test_a_known_misconception_is_a_wrong_claim_named_with_its_correction(rubric: RubricReasoner) -> None:
-    question = Question(
-        id="q-broadcast",
-        text="How does a broadcast join work in Spark, and when would you use one?",
-        skill="spark",
-        difficulty=2,
-    )
     right = (
         "With a broadcast join Spark ships the small table to every executor, and the other side stays put. "
         "I use it when one side fits comfortably in executor memory, like a dimension table."
@@ -239,7 +238,7 @@ def test_a_known_misconception_is_a_wrong_claim_named_with_its_correction(rubric
         "With a broadcast join Spark ships the large table to every executor, and the other side stays put. "
         "I use it when one side fits comfortably in executor memory, like a dimension table."
     )
-    good, bad = (rubric.evaluate(question, Transcript(text=t)) for t in (right, wrong))
+    good, bad = (rubric.evaluate(BROADCAST, Transcript(text=t)) for t in (right, wrong))
     assert good.overall is not None and bad.overall is not None
     assert not any("in fact:" in w for w in good.red_flags_hit)
     assert any(w.startswith("A broadcast join sends the large table") and "in fact:" in w for w in bad.red_flags_hit)
@@ -249,12 +248,6 @@ def test_a_known_misconception_is_a_wrong_claim_named_with_its_correction(rubric
 def test_a_long_answer_spoken_in_bursts_earns_its_points_and_a_few_bursts_of_terms_do_not(
     rubric: RubricReasoner,
 ) -> None:
-    question = Question(
-        id="q-broadcast",
-        text="How does a broadcast join work in Spark, and when would you use one?",
-        skill="spark",
-        difficulty=2,
-    )
     rambling = (
         "Um, so, a broadcast join, uh, that's when Spark, you know, takes the small table, like, a dimension table, "
         "and, um, copies it to every executor. And then, uh, the big table just stays where it is, so, um, nothing of "
@@ -266,6 +259,6 @@ def test_a_long_answer_spoken_in_bursts_earns_its_points_and_a_few_bursts_of_ter
         "Um, broadcast, like, small table, uh, executor, you know, shuffle, um, memory, like, threshold, uh, big table."
     )
     assert fx.extract(rambling).fragmented and fx.extract(bursts).fragmented
-    spoken, salad = (rubric.evaluate(question, Transcript(text=t)) for t in (rambling, bursts))
+    spoken, salad = (rubric.evaluate(BROADCAST, Transcript(text=t)) for t in (rambling, bursts))
     assert spoken.overall is not None and salad.overall is not None
     assert spoken.overall >= 6.0 and salad.overall <= 2.0
