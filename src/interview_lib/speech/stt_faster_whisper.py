@@ -101,6 +101,7 @@ class FasterWhisper:
             audio.samples,
             language="en",
             beam_size=1,
+            temperature=0.0,  # no sampling fallback: the same audio gives the same words (and costs one decode)
             word_timestamps=True,
             initial_prompt=prompt,
             condition_on_previous_text=False,
