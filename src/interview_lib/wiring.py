@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from interview_lib.domain.models import InterviewSetup, session_id_problem
 from interview_lib.errors import ConfigurationError
@@ -25,9 +24,6 @@ from interview_lib.store.blobs import BlobStore
 from interview_lib.store.local import LocalDeltaStore
 from interview_lib.store.resume import load_session
 from interview_lib.tracking.base import Tracker
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 STORES = Registry(
     "store",
@@ -56,54 +52,21 @@ def open_store(settings: Settings) -> Store:
     return store
 
 
-class OwnedStore:
-    """A session's store that stamps its owner on every ``sessions`` row it writes (the rest passes through)."""
-
-    def __init__(self, inner: Store, owner: str) -> None:
-        self.inner = inner
-        self.owner = owner
-
-    def migrate(self) -> None:
-        """Migrate the tables."""
-        self.inner.migrate()
-
-    def append(self, table: str, rows: list[dict[str, object]], *, app_id: str, version: int) -> bool:
-        """Append once per (app_id, version)."""
-        return self.inner.append(table, rows, app_id=app_id, version=version)
-
-    def upsert_session(self, row: dict[str, object]) -> None:
-        """Write the session row with its owner."""
-        self.inner.upsert_session({**row, "owner": self.owner})
-
-    def read(self, table: str, session_id: str | None = None) -> pa.Table:
-        """Read rows."""
-        return self.inner.read(table, session_id)
-
-    def compact(self, table: str) -> None:
-        """Compact a table."""
-        self.inner.compact(table)
-
-    def spark_tables(self, table: str) -> Any | None:
-        """The table as a Spark DataFrame, when the store lives in Spark."""
-        return self.inner.spark_tables(table)
-
-
-def open_tracker(settings: Settings, *, owner: str | None = None) -> Tracker:
-    """MLflow at the configured URI, or a sqlite store under the data root; ``owner`` tags every session run."""
+def open_tracker(settings: Settings) -> Tracker:
+    """MLflow at the configured URI, or a sqlite store under the data root."""
     from interview_lib.tracking.mlflow import MlflowTracker, local_tracking_uri
 
     settings.home.mkdir(parents=True, exist_ok=True)
     uri = settings.mlflow_tracking_uri or local_tracking_uri(settings.home)
-    return MlflowTracker(uri, settings.mlflow_experiment, artifact_root=settings.home / "artifacts", owner=owner)
+    return MlflowTracker(uri, settings.mlflow_experiment, artifact_root=settings.home / "artifacts")
 
 
 def open_recorder(settings: Settings, store: Store | None = None, *, owner: str | None = None) -> TableRecorder:
     """Delta rows for every turn, an MLflow run per session (``store``: one already open). ``owner``: the signed-in
     user (the web app's), stamped on the ``sessions`` row and tagged on the run."""
-    store = store or open_store(settings)
-    if owner is not None:
-        store = OwnedStore(store, owner)
-    return TableRecorder(store, open_tracker(settings, owner=owner), bundle_target=settings.bundle_target)
+    return TableRecorder(
+        store or open_store(settings), open_tracker(settings), bundle_target=settings.bundle_target, owner=owner
+    )
 
 
 def open_reasoner(

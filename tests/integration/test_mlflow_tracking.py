@@ -33,7 +33,6 @@ from interview_lib.store.resume import load_session
 from interview_lib.tracking.base import Tracker
 from interview_lib.tracking.mlflow import MlflowTracker, local_tracking_uri
 from interview_lib.tracking.sync import sync_mlflow
-from interview_lib.wiring import OwnedStore
 
 from .endpoints import closed_port
 
@@ -243,8 +242,8 @@ def test_a_back_filled_run_keeps_the_bundle_target_the_session_was_recorded_unde
 
 def test_a_back_filled_run_keeps_the_owner_of_a_web_app_session(tmp_path: Path) -> None:
     store = open_store(tmp_path)
-    tracker = MlflowTracker(f"http://127.0.0.1:{closed_port()}", "dataready", owner="ana@x.io")  # unreachable
-    session_id = recorded_while_mlflow_is_down(TableRecorder(OwnedStore(store, "ana@x.io"), tracker))  # as the web app
+    tracker = MlflowTracker(f"http://127.0.0.1:{closed_port()}", "dataready")  # unreachable
+    session_id = recorded_while_mlflow_is_down(TableRecorder(store, tracker, owner="ana@x.io"))  # as the web app
 
     assert sync_mlflow(store, working_tracker(tmp_path)) == [session_id]
 

@@ -71,7 +71,8 @@ def _utc_now() -> datetime:
 
 
 class TableRecorder:
-    """Writes every session to the Delta tables and, best effort, to a tracker."""
+    """Writes every session to the Delta tables and, best effort, to a tracker; ``owner``: the signed-in user whose
+    sessions these are (the web app's), on each ``sessions`` row and on each run."""
 
     def __init__(
         self,
@@ -79,11 +80,13 @@ class TableRecorder:
         tracker: Tracker | None = None,
         *,
         bundle_target: str | None = None,
+        owner: str | None = None,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.store = store
         self.tracker: Tracker = tracker or NullTracker()
         self.bundle_target = bundle_target
+        self.owner = owner
         self._clock = clock
         self._run_ids: dict[str, str] = {}
         self._tracking_failed: set[str] = set()
@@ -103,7 +106,7 @@ class TableRecorder:
 
     def _start_run(self, session: InterviewSession) -> None:
         def start() -> None:
-            self._run_ids[session.session_id] = self.tracker.start_run(session, self.bundle_target)
+            self._run_ids[session.session_id] = self.tracker.start_run(session, self.bundle_target, self.owner)
 
         self._track(session, start)
 
@@ -202,5 +205,6 @@ class TableRecorder:
                 mlflow_run_id=self._run_ids.get(session.session_id),
                 mlflow_synced=synced and self._synced(session) and report is not None,
                 bundle_target=self.bundle_target,
+                owner=self.owner,
             )
         )

@@ -29,12 +29,9 @@ def local_tracking_uri(home: Path) -> str:
 
 
 class MlflowTracker:
-    """One MLflow run per session in one experiment; ``owner``: the signed-in user whose sessions these are, tagged
-    ``dataready.owner`` on each run (the web app opens a tracker per session)."""
+    """One MLflow run per session in one experiment."""
 
-    def __init__(
-        self, tracking_uri: str, experiment: str, artifact_root: Path | None = None, *, owner: str | None = None
-    ) -> None:
+    def __init__(self, tracking_uri: str, experiment: str, artifact_root: Path | None = None) -> None:
         for key, value in _FAST_FAIL.items():
             os.environ.setdefault(key, value)
         from mlflow.tracking import MlflowClient
@@ -47,7 +44,6 @@ class MlflowTracker:
         registry = None if tracking_uri.startswith("databricks") else tracking_uri
         self._client = MlflowClient(tracking_uri=tracking_uri, registry_uri=registry)
         self._artifact_root = artifact_root
-        self.owner = owner
         self._experiment_id: str | None = None
 
     def _experiment(self) -> str:
@@ -67,7 +63,7 @@ class MlflowTracker:
         return self._experiment_id
 
     def start_run(self, session: InterviewSession, bundle_target: str | None, owner: str | None = None) -> str:
-        """Open the session's run with its setup as params and who/what as tags (``owner``, else the tracker's)."""
+        """Open the session's run with its setup as params and who/what as tags (``owner``: the signed-in user)."""
         from mlflow.entities import Param
 
         setup = session.setup
@@ -79,7 +75,7 @@ class MlflowTracker:
         }
         if bundle_target:
             tags["dataready.bundle_target"] = bundle_target
-        if owner := owner or self.owner:
+        if owner:
             tags["dataready.owner"] = owner
         posting = setup.posting
         if posting is not None:  # instructors group runs by the job candidates practise for
