@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     mlflow_experiment: str = "dataready"
     # The Databricks bundle target (dev/prod) when running as a bundle job; logged as an MLflow tag.
     bundle_target: str | None = None
+    # Set by the platform, not by users: the Databricks Runtime a notebook or job runs on (None elsewhere). Its
+    # notebooks do not render third-party widgets, so the room offers upload and typing instead of its microphone.
+    databricks_runtime: str | None = Field(default=None, validation_alias="DATABRICKS_RUNTIME_VERSION")
+    # Set by Databricks Apps, not by users: the port the platform's proxy forwards to (``dataready serve``).
+    databricks_app_port: int | None = Field(default=None, validation_alias="DATABRICKS_APP_PORT")
     # Speech to text: "faster-whisper:tiny.en" (offline, shipped model), "faster-whisper:base" or a model folder,
     # "openai:<model>" (an OpenAI-compatible /v1/audio/transcriptions server), "databricks:<serving endpoint>".
     stt: str = "faster-whisper:tiny.en"

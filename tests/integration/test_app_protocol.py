@@ -65,6 +65,6 @@ def test_a_socket_is_opened_from_the_apps_own_page_only() -> None:
 
 
 def test_the_server_listens_on_the_platform_port_inside_databricks_apps_else_on_loopback_8000() -> None:
-    assert listen_address(None, None, {}) == ("127.0.0.1", 8000)
-    assert listen_address(None, None, {"DATABRICKS_APP_PORT": "8080"}) == ("0.0.0.0", 8080)
-    assert listen_address("127.0.0.1", 9000, {"DATABRICKS_APP_PORT": "8080"}) == ("127.0.0.1", 9000)
+    assert listen_address(None, None, None) == ("127.0.0.1", 8000)
+    assert listen_address(None, None, 8080) == ("0.0.0.0", 8080)
+    assert listen_address("127.0.0.1", 9000, 8080) == ("127.0.0.1", 9000)

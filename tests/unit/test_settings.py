@@ -1,5 +1,6 @@
-"""Settings: the STT server may differ from the chat server, every DATAREADY_* variable still works, and a
-backend factory without settings says so instead of reading the environment."""
+"""Settings: the STT server may differ from the chat server, every DATAREADY_* variable still works, the platform's
+Databricks Runtime variable is read here (nowhere else), and a backend factory without settings says so instead of
+reading the environment."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from interview_lib.errors import ConfigurationError
 from interview_lib.reasoning import create_reasoner
 from interview_lib.settings import Settings, reveal, settings_option
 from interview_lib.speech.stt import create_stt
+from interview_lib.ui.browser_microphone import microphone
 
 CHAT = "http://chat.internal:8000/v1"
 SPEECH = "http://speech.internal:9000/v1"
@@ -58,6 +60,16 @@ def test_the_environment_names_keep_working(monkeypatch: pytest.MonkeyPatch) -> 
     assert settings.databricks_host == "https://adb-1.azuredatabricks.net" and settings.databricks_profile == "dev"
     assert reveal(settings.databricks_token) == "dapi-env"
     assert (settings.llm_timeout_s, settings.llm_attempts, settings.stt) == (12.5, 5, "openai:whisper-1")
+
+
+def test_the_databricks_runtime_is_read_from_the_platform_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABRICKS_RUNTIME_VERSION", raising=False)
+    assert Settings().databricks_runtime is None
+    monkeypatch.setenv("DATABRICKS_RUNTIME_VERSION", "16.4")
+    assert Settings().databricks_runtime == "16.4"
+    mic, why = microphone(Settings().databricks_runtime is not None)  # as the notebook room asks
+    assert mic is None and why is not None and "upload a recording or type" in why
+    assert microphone(False)[0] is not None
 
 
 def test_the_new_environment_names(monkeypatch: pytest.MonkeyPatch) -> None:

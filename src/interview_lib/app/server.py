@@ -13,7 +13,7 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -48,12 +48,11 @@ PAGE_POLICY = (
 )
 
 
-def listen_address(host: str | None, port: int | None, environ: Mapping[str, str]) -> tuple[str, int]:
-    """Where to listen: as given; else inside Databricks Apps (``DATABRICKS_APP_PORT`` set) every interface on the
-    platform's port, elsewhere this machine only on 8000."""
-    platform_port = environ.get("DATABRICKS_APP_PORT", "").strip()
-    chosen_port = port if port is not None else int(platform_port) if platform_port else DEFAULT_PORT
-    chosen_host = host or ("0.0.0.0" if platform_port else "127.0.0.1")  # the platform's proxy in front
+def listen_address(host: str | None, port: int | None, platform_port: int | None) -> tuple[str, int]:
+    """Where to listen: as given; else inside Databricks Apps (``platform_port``: ``DATABRICKS_APP_PORT``, in the
+    settings) every interface on the platform's port, elsewhere this machine only on 8000."""
+    chosen_port = port if port is not None else platform_port if platform_port is not None else DEFAULT_PORT
+    chosen_host = host or ("0.0.0.0" if platform_port is not None else "127.0.0.1")  # the platform's proxy in front
     return chosen_host, chosen_port
 
 
@@ -203,7 +202,7 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import uvicorn
 
-    chosen_host, chosen_port = listen_address(host, port, os.environ)
+    chosen_host, chosen_port = listen_address(host, port, settings.databricks_app_port)
     app_log = logging.getLogger("interview_lib.app")
     if not app_log.handlers:  # the app's own lines beside uvicorn's, at the same level
         handler = logging.StreamHandler()

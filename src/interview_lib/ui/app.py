@@ -41,7 +41,7 @@ def practice_interview(settings: Settings | None = None) -> w.Widget:
         root.children = [report_view(report, where, session_skills(report.skills))]
 
     def start(setup: InterviewSetup, voice: bool) -> None:
-        mic, note = microphone() if voice else (None, None)
+        mic, note = microphone(settings.databricks_runtime is not None) if voice else (None, None)
         interview = open_interview(setup, settings, spoken=voice, recorder=recorder)
         speaker = open_speaker(settings) if voice else None
         root.children = [RoomView(interview, speaker, mic, note, finish).widget]

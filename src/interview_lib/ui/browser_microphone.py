@@ -9,7 +9,6 @@ float32 samples at a time; the kernel hands each block to the callbacks the room
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -143,8 +142,9 @@ def _ignore(_samples: Samples) -> None:
     """No callback registered."""
 
 
-def microphone() -> tuple[StreamingMicrophone | None, str | None]:
-    """The mic widget, or None and why (Databricks notebooks do not render third-party widgets)."""
-    if os.environ.get("DATABRICKS_RUNTIME_VERSION"):
+def microphone(on_databricks: bool) -> tuple[StreamingMicrophone | None, str | None]:
+    """The mic widget, or None and why (``on_databricks``: in a Databricks notebook, which does not render
+    third-party widgets)."""
+    if on_databricks:
         return None, "Databricks notebooks do not render the microphone widget: upload a recording or type."
     return StreamingMicrophone(), None
