@@ -25,28 +25,20 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="DATAREADY_", extra="forbid", frozen=True)
 
+    # --- Where data lives ---
     # Data root: MLflow store (mlruns.db, artifacts/), Delta tables (delta/) and audio (audio/) live under it.
     home: Path = Field(default=Path("dataready-data"))
-    # Who asks and scores: "rubric" (offline), "databricks" (serving endpoints below) or "openai:<model>".
+
+    # --- Who asks and scores: the reasoner, its models and servers, and how remote calls are made ---
+    # The reasoner: "rubric" (offline), "databricks" (serving endpoints below) or "openai:<model>".
     reasoner: str = "rubric"
     # Databricks model-serving endpoints: questions and evaluation (Pro), follow-ups (Flash).
     llm_question_endpoint: str = "databricks-gemini-2-5-pro"
     llm_evaluation_endpoint: str = "databricks-gemini-2-5-pro"
     llm_follow_up_endpoint: str = "databricks-gemini-2-5-flash"
-    # Workspace login; empty values fall through to databricks-sdk's chain (env vars, ~/.databrickscfg, notebook).
-    databricks_host: str | None = None
-    databricks_token: SecretStr | None = None
-    databricks_profile: str | None = None
-    # A Databricks secret scope holding the token and keys not given as arguments (keys: databricks-token,
-    # openai-api-key, stt-api-key), read with the workspace login above; a key it lacks comes from the environment.
-    secret_scope: str | None = None
     # An OpenAI-compatible chat server (vLLM, Ollama, llama.cpp server, OpenAI): base URL ending in /v1, and key.
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_api_key: SecretStr | None = None
-    # The OpenAI-compatible speech-to-text server for stt="openai:<model>": base URL ending in /v1 (empty: the
-    # chat server above) and key (empty: the chat key, but only when it is the chat server).
-    stt_base_url: str | None = None
-    stt_api_key: SecretStr | None = None
     # Timeout of one try of a chat call, and tries of every remote call, chat or speech (a refused connection, a
     # timeout, 408, 429 or 5xx is tried again after a backoff with jitter, or the server's Retry-After up to 8 s).
     llm_timeout_s: float = 30.0
@@ -56,6 +48,32 @@ class Settings(BaseSettings):
     llm_turn_deadline_s: float = 12.0
     # Ask for JSON-schema structured output (turn off for servers that reject response_format).
     llm_json_schema: bool = True
+
+    # --- Speech: the recogniser and its server, and the interviewer's voice ---
+    # Speech to text: "faster-whisper:tiny.en" (offline, shipped model), "faster-whisper:base" or a model folder,
+    # "openai:<model>" (an OpenAI-compatible /v1/audio/transcriptions server), "databricks:<serving endpoint>".
+    stt: str = "faster-whisper:tiny.en"
+    # Prime the recogniser with data-engineering terms (Delta, Z-order, Kafka...); fillers are primed always.
+    stt_vocabulary_hint: bool = True
+    # The OpenAI-compatible speech-to-text server for stt="openai:<model>": base URL ending in /v1 (empty: the
+    # chat server above) and key (empty: the chat key, but only when it is the chat server).
+    stt_base_url: str | None = None
+    stt_api_key: SecretStr | None = None
+    # Text to speech for the interviewer's voice: "piper" (offline), "edge-tts" (needs network) or "silent".
+    tts: str = "piper"
+    # Longest answer recording that is transcribed; the rest is cut off and the report says so.
+    max_audio_seconds: float = 600.0
+
+    # --- The Databricks workspace: login and secrets ---
+    # Workspace login; empty values fall through to databricks-sdk's chain (env vars, ~/.databrickscfg, notebook).
+    databricks_host: str | None = None
+    databricks_token: SecretStr | None = None
+    databricks_profile: str | None = None
+    # A Databricks secret scope holding the token and keys not given as arguments (keys: databricks-token,
+    # openai-api-key, stt-api-key), read with the workspace login above; a key it lacks comes from the environment.
+    secret_scope: str | None = None
+
+    # --- Where sessions are recorded: tables and experiment tracking ---
     # Where the tables live: "local" (Delta under `home`) or "spark" (Unity Catalog via the active Spark session).
     store: str = "local"
     # Unity Catalog location of the tables for the spark store.
@@ -67,20 +85,13 @@ class Settings(BaseSettings):
     mlflow_experiment: str = "dataready"
     # The Databricks bundle target (dev/prod) when running as a bundle job; logged as an MLflow tag.
     bundle_target: str | None = None
-    # Set by the platform, not by users: the Databricks Runtime a notebook or job runs on (None elsewhere). Its
+
+    # --- Set by the platform, not by users (under the platform's own variable names) ---
+    # The Databricks Runtime a notebook or job runs on (None elsewhere). Its
     # notebooks do not render third-party widgets, so the room offers upload and typing instead of its microphone.
     databricks_runtime: str | None = Field(default=None, validation_alias="DATABRICKS_RUNTIME_VERSION")
-    # Set by Databricks Apps, not by users: the port the platform's proxy forwards to (``dataready serve``).
+    # The port Databricks Apps' proxy forwards to (``dataready serve`` listens on it).
     databricks_app_port: int | None = Field(default=None, validation_alias="DATABRICKS_APP_PORT")
-    # Speech to text: "faster-whisper:tiny.en" (offline, shipped model), "faster-whisper:base" or a model folder,
-    # "openai:<model>" (an OpenAI-compatible /v1/audio/transcriptions server), "databricks:<serving endpoint>".
-    stt: str = "faster-whisper:tiny.en"
-    # Prime the recogniser with data-engineering terms (Delta, Z-order, Kafka...); fillers are primed always.
-    stt_vocabulary_hint: bool = True
-    # Text to speech for the interviewer's voice: "piper" (offline), "edge-tts" (needs network) or "silent".
-    tts: str = "piper"
-    # Longest answer recording that is transcribed; the rest is cut off and the report says so.
-    max_audio_seconds: float = 600.0
 
     @classmethod
     def settings_customise_sources(
