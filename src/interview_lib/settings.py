@@ -87,8 +87,8 @@ class Settings(BaseSettings):
     bundle_target: str | None = None
 
     # --- Set by the platform, not by users (under the platform's own variable names) ---
-    # The Databricks Runtime a notebook or job runs on (None elsewhere). Its
-    # notebooks do not render third-party widgets, so the room offers upload and typing instead of its microphone.
+    # The Databricks Runtime a notebook or job runs on (None elsewhere). Its notebooks do not render third-party
+    # widgets, so the room offers upload and typing instead of its microphone.
     databricks_runtime: str | None = Field(default=None, validation_alias="DATABRICKS_RUNTIME_VERSION")
     # The port Databricks Apps' proxy forwards to (``dataready serve`` listens on it).
     databricks_app_port: int | None = Field(default=None, validation_alias="DATABRICKS_APP_PORT")
