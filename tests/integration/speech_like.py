@@ -3,6 +3,9 @@ voice-activity check take for speech, a quiet room, and a recogniser that says w
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 import numpy as np
 
 from interview_lib.domain.models import Transcript, Word
@@ -34,16 +37,25 @@ def quiet(seconds: float, seed: int = 1) -> np.ndarray:
 
 class Recogniser:
     """Says ``saying`` whatever it hears (the test changes it as the candidate goes on), and keeps each clip's
-    length: the thinking check's clips and the answer's pieces."""
+    length: the thinking check's clips and the answer's pieces (these arrive from the background thread that
+    transcribes an answer while it is recorded: :meth:`hears` waits for one)."""
 
     name = "scripted"
 
     def __init__(self, saying: str) -> None:
         self.saying = saying
         self.heard: list[float] = []
+        self._changed = threading.Condition()
+
+    def hears(self, clip: Callable[[float], bool], timeout_s: float = 60.0) -> bool:
+        """Whether a clip whose length in seconds satisfies ``clip`` was heard, waiting up to ``timeout_s`` for it."""
+        with self._changed:
+            return self._changed.wait_for(lambda: any(clip(seconds) for seconds in self.heard), timeout_s)
 
     def transcribe(self, audio: DecodedAudio) -> Transcript:
-        self.heard.append(len(audio.samples) / SAMPLE_RATE)
+        with self._changed:
+            self.heard.append(len(audio.samples) / SAMPLE_RATE)
+            self._changed.notify_all()
         words = [
             Word(text=t, start=i * 0.4, end=i * 0.4 + 0.3, probability=0.95) for i, t in enumerate(self.saying.split())
         ]
