@@ -39,15 +39,6 @@ def databricks_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     no_databricks_login(monkeypatch, tmp_path)
 
 
-@pytest.fixture
-def mlflow_fails_fast(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """An unreachable MLflow server fails at once instead of retrying for minutes."""
-    # MlflowTracker sets these with setdefault; setting them here first means they are removed again afterwards.
-    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
-    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "3")
-    yield
-
-
 class SimulatedCohort(Protocol):
     """Writes a simulated cohort into a fresh data root and returns the settings that read it."""
 

@@ -7,7 +7,9 @@ loopback port nothing listens on, so the failure is the one the HTTP client real
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -16,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from mlflow.entities import Run, ViewType
-from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
 from interview_lib import Interview, InterviewSetup
@@ -24,6 +25,7 @@ from interview_lib.bank import load_bank
 from interview_lib.domain.models import Evaluation, InterviewSession, Question, Transcript, Turn
 from interview_lib.domain.report import SessionReport
 from interview_lib.domain.scoring import DIMENSIONS
+from interview_lib.errors import ProviderError
 from interview_lib.reasoning.posting import extract_posting
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
@@ -31,17 +33,15 @@ from interview_lib.session.recorder import TableRecorder
 from interview_lib.store.local import LocalDeltaStore
 from interview_lib.store.resume import load_session
 from interview_lib.tracking.base import Tracker
-from interview_lib.tracking.mlflow import MlflowTracker, local_tracking_uri
+from interview_lib.tracking.mlflow import PROBE_TIMEOUT_S, MlflowTracker, local_tracking_uri, probe
 from interview_lib.tracking.sync import sync_mlflow
 
 from .endpoints import closed_port
+from .loopback import FakeServer, Reply
 
 METRICS = (*DIMENSIONS, "overall")
 ARTIFACTS = {"transcript.jsonl", "report.html", "report.md", "questions.json"}
 SCORES = (5.0, 6.5, 8.0)
-
-
-pytestmark = pytest.mark.usefixtures("mlflow_fails_fast")
 
 
 def unreachable_tracker() -> MlflowTracker:
@@ -252,15 +252,34 @@ def test_a_back_filled_run_keeps_the_owner_of_a_web_app_session(tmp_path: Path) 
     assert session_row(store, session_id)["owner"] == "ana@x.io"
 
 
-def test_an_unreachable_mlflow_fails_in_seconds_not_minutes_of_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "MLFLOW_HTTP_REQUEST_TIMEOUT"):
-        monkeypatch.delenv(name)  # the tracker's own defaults, not the fixture's, must make it fail fast
+def a_session() -> InterviewSession:
     setup = InterviewSetup(candidate_id="c")
-    session = InterviewSession(session_id="s-1", setup=setup, created_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    return InterviewSession(session_id="s-1", setup=setup, created_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+
+
+def test_an_unreachable_mlflow_fails_in_seconds_not_minutes_of_retries() -> None:
+    before = dict(os.environ)
     started = time.perf_counter()
-    with pytest.raises(MlflowException, match="Connection refused"):
-        unreachable_tracker().start_run(session, "dev")
+    with pytest.raises(ProviderError, match=r"does not answer.*Connection refused"):
+        unreachable_tracker().start_run(a_session(), "dev")
     assert time.perf_counter() - started < 10
+    assert dict(os.environ) == before  # MLflow's own retry settings are the user's, not changed for the process
+
+
+def test_a_tracking_server_that_accepts_but_never_answers_fails_after_the_probe_timeout() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # the kernel accepts connections; nobody replies
+        tracker = MlflowTracker(f"http://127.0.0.1:{silent.getsockname()[1]}", "dataready")
+        started = time.perf_counter()
+        with pytest.raises(ProviderError, match="does not answer"):
+            tracker.start_run(a_session(), "dev")
+        assert PROBE_TIMEOUT_S <= time.perf_counter() - started < PROBE_TIMEOUT_S + 5
+
+
+def test_any_http_reply_counts_as_an_answer(server: FakeServer) -> None:
+    # an auth proxy's 401 in front of the server answers the probe; the real call then says what is wrong
+    server.routes["GET", "/health"] = Reply(401, {"error": "sign in"})
+    probe(server.root + "/")
+    assert [seen.path for seen in server.requests] == ["/health"]
 
 
 @pytest.fixture(scope="module")

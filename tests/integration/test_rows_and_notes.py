@@ -34,9 +34,6 @@ NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 NOTE = "the recording was longer than 10 min: only the first 10 min were scored"
 
 
-pytestmark = pytest.mark.usefixtures("mlflow_fails_fast")
-
-
 def scripted(count: int = 3) -> ScriptedReasoner:
     return ScriptedReasoner([entry.question() for entry in load_bank().entries[:count]])
 

@@ -1,26 +1,29 @@
 """MLflow tracking: local sqlite store under the data root by default, ``databricks`` in a workspace.
 
-Every call is batched (``log_batch``) and the REST client is told not to retry for minutes: when the
-tracking server is unreachable the interview carries on and ``dataready sync-mlflow`` back-fills later.
+Every call is batched (``log_batch``). Before each call to a remote server (``http``/``https``) the tracker asks
+it for an answer within ``PROBE_TIMEOUT_S``: a server that is down, unreachable or hanging fails in seconds instead
+of the client's minutes of retries, the interview carries on, and ``dataready sync-mlflow`` back-fills later. The
+client's own retry policy (MLflow's ``MLFLOW_HTTP_REQUEST_*`` variables) is left as the user set it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 from interview_lib.domain.models import InterviewSession, Turn
 from interview_lib.domain.report import SessionReport
 from interview_lib.domain.states import InterviewState
+from interview_lib.errors import ProviderError
 from interview_lib.reports.render import render_html, render_markdown
 
-# Fail fast instead of the client's default minutes of retries: the Delta tables are the system of record.
-_FAST_FAIL = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0", "MLFLOW_HTTP_REQUEST_TIMEOUT": "3"}
+PROBE_TIMEOUT_S = 3.0  # how long a remote tracking server may take to answer before the interview goes on without it
 
 
 def local_tracking_uri(home: Path) -> str:
@@ -28,12 +31,29 @@ def local_tracking_uri(home: Path) -> str:
     return f"sqlite:///{(home / 'mlruns.db').resolve()}"
 
 
+def probe(uri: str, timeout_s: float = PROBE_TIMEOUT_S) -> None:
+    """Check that the tracking server at an ``http``/``https`` ``uri`` answers within ``timeout_s`` (any HTTP reply
+    counts: an auth proxy's 401 is an answer); other URIs are not probed.
+
+    Raises:
+        ProviderError: no answer (refused, unreachable, or nothing within ``timeout_s``).
+    """
+    if not uri.startswith(("http://", "https://")):
+        return
+    try:
+        with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout_s):
+            return
+    except urllib.error.HTTPError:
+        return
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ProviderError("mlflow", f"the tracking server at {uri} does not answer ({reason})") from exc
+
+
 class MlflowTracker:
     """One MLflow run per session in one experiment."""
 
     def __init__(self, tracking_uri: str, experiment: str, artifact_root: Path | None = None) -> None:
-        for key, value in _FAST_FAIL.items():
-            os.environ.setdefault(key, value)
         from mlflow.tracking import MlflowClient
 
         logging.getLogger("mlflow.store.db.utils").setLevel(logging.WARNING)  # "Creating initial tables..." each run
@@ -66,6 +86,7 @@ class MlflowTracker:
         """Open the session's run with its setup as params and who/what as tags (``owner``: the signed-in user)."""
         from mlflow.entities import Param
 
+        probe(self.tracking_uri)
         setup = session.setup
         tags = {
             "dataready.candidate": setup.candidate_id,
@@ -100,6 +121,7 @@ class MlflowTracker:
         """The five dimensions and the overall, ``step`` = turn number."""
         from mlflow.entities import Metric
 
+        probe(self.tracking_uri)
         stamp = int(time.time() * 1000)
         values: dict[str, Any] = {f"usage.{k}": v for k, v in turn.usage.items()}
         evaluation = turn.evaluation
@@ -113,6 +135,7 @@ class MlflowTracker:
         """Artifacts (transcript JSONL, report HTML + Markdown, questions JSON), summary metrics, run closed."""
         from mlflow.entities import Metric
 
+        probe(self.tracking_uri)
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder)
             (root / "transcript.jsonl").write_text(
@@ -139,6 +162,7 @@ class MlflowTracker:
 
     def discard_run(self, run_id: str) -> None:
         """Delete an incomplete run."""
+        probe(self.tracking_uri)
         self._client.delete_run(run_id)
 
     def log_job(
@@ -147,6 +171,7 @@ class MlflowTracker:
         """A finished run for one batch job, its outputs as artifacts."""
         from mlflow.entities import Metric, Param
 
+        probe(self.tracking_uri)
         run = self._client.create_run(self._experiment(), tags={"mlflow.runName": name, "dataready.job": name, **tags})
         run_id = str(run.info.run_id)
         stamp = int(time.time() * 1000)
