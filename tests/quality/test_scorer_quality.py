@@ -100,6 +100,29 @@ def test_every_score_carries_its_certainty(graded: Graded) -> None:
         assert (out["certainty"] == "high") == (out["certainty_reason"] == "")
 
 
+def test_low_certainty_marks_the_scores_most_likely_to_be_wrong(dev_figures: dict[str, float]) -> None:
+    # an instructor or a model re-scoring the low-certainty rows sees far more of the scorer's mistakes
+    assert dev_figures["error_low_certainty"] >= dev_figures["error_other"] + 0.4
+    assert dev_figures["errors_above_3_low_certainty"] >= 0.3 * dev_figures["errors_above_3"]
+    assert dev_figures["low_certainty"] <= 0.4 * dev_figures["answers"]
+
+
+def test_an_on_topic_answer_that_states_no_point_is_scored_with_low_certainty(rubric: RubricReasoner) -> None:
+    entry = rubric.bank.get("delta_lake-003")  # VACUUM and its retention
+    assert entry is not None
+    question = entry.question()
+    vague = (
+        "It is a maintenance command we run on our Delta tables once a week from a scheduled job. Setting the "
+        "retention too short is risky for the jobs that depend on the table, so we are careful with it and keep an "
+        "eye on those jobs."
+    )
+    unsure = rubric.evaluate(question, Transcript(text=vague))
+    assert unsure.covered_points == [] and not unsure.flags
+    assert unsure.certainty == "low" and "none of the expected points" in unsure.certainty_reason
+    sure = rubric.evaluate(question, Transcript(text=" ".join(question.expected_points)))
+    assert sure.certainty == "high" and len(sure.covered_points) == sure.points_expected
+
+
 def test_the_same_answers_get_the_same_scores(rubric: RubricReasoner, graded: Graded) -> None:
     rows = [row for row, _ in graded][:40]
     again = list(score_items(rubric, [AnswerLine.model_validate(r) for r in rows]))

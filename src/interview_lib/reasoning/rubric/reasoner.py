@@ -35,7 +35,7 @@ from interview_lib.reasoning.rubric.misconceptions import Misconceptions
 from interview_lib.reasoning.rubric.reference import Reference, ReferenceFinder
 
 NAME = "rubric"
-VERSION = "2.2"
+VERSION = "2.3"
 ADVERSARIAL_CAP = 2.0
 OFF_TOPIC_CAP = 1.0
 NON_ANSWER_CAP = 1.0
@@ -275,7 +275,7 @@ class RubricReasoner:
         cap = _cap(flags)
         if cap is not None:
             scores = capped(scores, cap)
-        certainty, certainty_reason = _certainty(prep, judged)
+        certainty, certainty_reason = _certainty(prep, judged, flags)
         return Evaluation(
             status="scored",
             scores=scores,
@@ -377,19 +377,19 @@ def _cap(flags: list[str]) -> float | None:
     return min(found) if found else None
 
 
-def _certainty(prep: _Prepared, judged: _Judged) -> tuple[Certainty, str]:
+def _certainty(prep: _Prepared, judged: _Judged, flags: list[str]) -> tuple[Certainty, str]:
     """How far the score can be trusted, and why not more."""
     reference = prep.reference
-    if prep.kind.flags:  # a recognised non-answer, list or instruction: the low score is certain
-        return "high", ""
+    if prep.kind.flags or {"off_topic", "did_not_know"} & set(flags):  # a recognised non-answer: the low score is
+        return "high", ""  # certain
     if reference.trust < 0.3:
         return "low", "no close reference for this question: its claims could not be checked"
+    if not judged.covered and not judged.wrong:  # right in words the reference lacks, or wrong in new ways
+        return "low", "the answer states none of the expected points and no known wrong claim: it could not be checked"
     if judged.method == "similarity":
         return "medium", "claims judged by similarity only (no claim checker)"
     if reference.trust < 0.8:
         return "medium", f"expected points borrowed from similar questions ({reference.source})"
-    if not any(v.sentence is not None for v in judged.verdicts) and not judged.wrong:
-        return "low", "no sentence of the answer could be checked against the expected points"
     return "high", ""
 
 
