@@ -24,6 +24,11 @@ class InvalidTransition(InterviewLibError):
         super().__init__(f"{message}: {hint}" if hint else message)
 
 
+class UsageError(InterviewLibError):
+    """The interview was asked for something it cannot do now or in that form: an answer when no question is
+    waiting, text and audio together, a resume of what is not paused, a report before the interview ended."""
+
+
 class BankError(InterviewLibError):
     """The question bank is malformed or cannot answer a request."""
 

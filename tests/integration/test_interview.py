@@ -10,7 +10,7 @@ import pytest
 from interview_lib import Interview, InterviewSetup, InterviewState
 from interview_lib.domain import dedup
 from interview_lib.domain.models import Evaluation, Question, Transcript
-from interview_lib.errors import InterviewLibError, InvalidTransition, ProviderError
+from interview_lib.errors import InvalidTransition, ProviderError, UsageError
 from interview_lib.reasoning.embeddings import max_similarity
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner, fixed_score
@@ -100,10 +100,12 @@ def test_pause_resumes_to_where_it_was_and_blocks_answers_meanwhile() -> None:
     interview = start(ScriptedReasoner())
     interview.pause()
     assert interview.state is S.PAUSED
-    with pytest.raises(InterviewLibError):
+    with pytest.raises(UsageError, match="no question is waiting"):
         interview.answer("while paused")
     interview.resume()
     assert interview.state is S.LISTENING
+    with pytest.raises(UsageError, match="nothing to resume"):
+        interview.resume()
     interview.answer("now")
 
 

@@ -30,7 +30,7 @@ import pytest
 from interview_lib import Interview, InterviewSetup, InterviewState
 from interview_lib.domain import delivery
 from interview_lib.domain.models import Evaluation, Question, Transcript, Turn
-from interview_lib.errors import AudioError, InterviewLibError
+from interview_lib.errors import AudioError, UsageError
 from interview_lib.reasoning.rubric import RubricReasoner
 from interview_lib.reasoning.scripted import ScriptedReasoner
 from interview_lib.session.intake import AnswerIntake
@@ -711,7 +711,7 @@ def test_answer_takes_a_recording_by_keyword_and_refuses_both_or_neither() -> No
     outcome = interview.answer(audio=silent_wav(2.0))
     assert outcome.message.startswith("No speech detected") and interview.state is InterviewState.LISTENING
     for arguments in ({}, {"text": "typed", "audio": silent_wav(1.0)}):
-        with pytest.raises(InterviewLibError, match="not both and not neither"):
+        with pytest.raises(UsageError, match="not both and not neither"):
             interview.answer(**arguments)  # type: ignore[arg-type]
 
 

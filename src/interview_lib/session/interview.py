@@ -25,7 +25,7 @@ from interview_lib.domain.models import (
 )
 from interview_lib.domain.report import SessionReport, build_report
 from interview_lib.domain.states import InterviewState, transition
-from interview_lib.errors import ConfigurationError, InterviewLibError
+from interview_lib.errors import ConfigurationError, InterviewLibError, UsageError
 from interview_lib.reasoning.base import Reasoner
 from interview_lib.session.intake import AnswerIntake, Heard, LiveAnswer, Timer
 from interview_lib.session.questions import QuestionSource, Similarity
@@ -133,7 +133,7 @@ class Interview:
         if audio is not None and text is None:
             return self.answer_audio(audio)
         if text is None or audio is not None:
-            raise InterviewLibError("answer with text or with audio=..., not both and not neither")
+            raise UsageError("answer with text or with audio=..., not both and not neither")
         turn, ended = self._take_answer()
         return self._heard(turn, self.intake.typed(Transcript(text=text)), ended)
 
@@ -175,7 +175,7 @@ class Interview:
     def resume(self) -> None:
         """Return from PAUSED (or retry from ERROR) to where the session was."""
         if self.session.return_to is None:
-            raise InterviewLibError(f"nothing to resume: the session is {self.state.value}")
+            raise UsageError(f"nothing to resume: the session is {self.state.value}")
         self._go(self.session.return_to)
 
     def proceed(self) -> None:
@@ -200,7 +200,7 @@ class Interview:
                 self.session.asked_question_hashes.pop()
             self._go(S.COMPLETE)
         if self.state is not S.COMPLETE:
-            raise InterviewLibError(f"cannot build the final report from {self.state.value}")
+            raise UsageError(f"cannot build the final report from {self.state.value}")
         self._go(S.GENERATING_REPORT)
         self.session.finished_at = self._clock()
         self._go(S.FINISHED)
@@ -226,7 +226,7 @@ class Interview:
     def _open_turn(self) -> Turn:
         turn = self.session.current_turn
         if self.state is not S.LISTENING or turn is None or turn.finished:
-            raise InterviewLibError(f"no question is waiting for an answer (state {self.state.value})")
+            raise UsageError(f"no question is waiting for an answer (state {self.state.value})")
         return turn
 
     def _take_answer(self) -> tuple[Turn, float]:
