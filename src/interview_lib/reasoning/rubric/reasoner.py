@@ -275,7 +275,7 @@ class RubricReasoner:
         cap = _cap(flags)
         if cap is not None:
             scores = capped(scores, cap)
-        certainty, certainty_reason = _certainty(prep, judged, flags)
+        certainty, certainty_reason = _certainty(prep, judged, capped=cap is not None)
         return Evaluation(
             status="scored",
             scores=scores,
@@ -377,11 +377,12 @@ def _cap(flags: list[str]) -> float | None:
     return min(found) if found else None
 
 
-def _certainty(prep: _Prepared, judged: _Judged, flags: list[str]) -> tuple[Certainty, str]:
-    """How far the score can be trusted, and why not more."""
+def _certainty(prep: _Prepared, judged: _Judged, *, capped: bool) -> tuple[Certainty, str]:
+    """How far the score can be trusted, and why not more (``capped``: a recognised non-answer, list, salad,
+    instruction or off-topic answer, whose low score is certain)."""
     reference = prep.reference
-    if prep.kind.flags or {"off_topic", "did_not_know"} & set(flags):  # a recognised non-answer: the low score is
-        return "high", ""  # certain
+    if capped:
+        return "high", ""
     if reference.trust < 0.3:
         return "low", "no close reference for this question: its claims could not be checked"
     if not judged.covered and not judged.wrong:  # right in words the reference lacks, or wrong in new ways
