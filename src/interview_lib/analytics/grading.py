@@ -62,6 +62,8 @@ def figures(rows: list[dict[str, object]], outputs: list[dict[str, object]]) -> 
     score = [float(o["overall"]) if o["overall"] is not None else 0.0 for o in outputs]  # type: ignore[arg-type]
     grade = [float(r["grade"]) for r in rows]  # type: ignore[arg-type]
     length = [len(str(r["answer"]).split()) / 20 for r in rows]
+    error = [abs(s - g) for s, g in zip(score, grade)]
+    low = [o.get("certainty") == "low" for o in outputs]
 
     def pick(categories: set[str]) -> list[float]:
         return [s for s, r in zip(score, rows) if r["category"] in categories] or [float("nan")]
@@ -84,18 +86,10 @@ def figures(rows: list[dict[str, object]], outputs: list[dict[str, object]]) -> 
         "terse_mean": statistics.fmean(pick({"terse_correct"})),
         "adversarial_above_3": sum(1 for s, r in zip(score, rows) if r["category"] in ADVERSARIAL and s > 3.0),
         "unscored": sum(1 for o in outputs if o["status"] != "scored"),
-        "low_certainty": sum(1 for o in outputs if o.get("certainty") == "low"),
-        "error_low_certainty": _error(score, grade, outputs, low=True),
-        "error_other": _error(score, grade, outputs, low=False),
-        "errors_above_3": sum(1 for s, g in zip(score, grade) if abs(s - g) > 3.0),
-        "errors_above_3_low_certainty": sum(
-            1 for s, g, o in zip(score, grade, outputs) if abs(s - g) > 3.0 and o.get("certainty") == "low"
-        ),
+        "low_certainty": sum(low),
+        "error_low_certainty": statistics.fmean([e for e, flagged in zip(error, low) if flagged] or [float("nan")]),
+        "error_other": statistics.fmean([e for e, flagged in zip(error, low) if not flagged] or [float("nan")]),
+        "errors_above_3": sum(1 for e in error if e > 3.0),
+        "errors_above_3_low_certainty": sum(1 for e, flagged in zip(error, low) if e > 3.0 and flagged),
         "more_covered_than_expected": sum(1 for o in outputs if overcounted(o)),
     }
-
-
-def _error(score: list[float], grade: list[float], outputs: list[dict[str, object]], *, low: bool) -> float:
-    """Mean absolute score error of the answers scored with low certainty (``low``) or of the others."""
-    errors = [abs(s - g) for s, g, o in zip(score, grade, outputs) if (o.get("certainty") == "low") == low]
-    return statistics.fmean(errors) if errors else float("nan")
